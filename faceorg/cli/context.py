@@ -1,0 +1,27 @@
+"""What every command needs: the configuration from flags, and the library connection."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+
+from faceorg.config import Config, load_config
+from faceorg.store.db import connect
+
+
+def add_db_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="FILE", help="library file (default: the per-user library.db)")
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    return load_config(db_path=getattr(args, "db", None), device=getattr(args, "device", None),
+                       embedder=getattr(args, "embedder", None), min_face_px=getattr(args, "min_face", None))
+
+
+def open_library(args: argparse.Namespace) -> tuple[Config, sqlite3.Connection]:
+    config = config_from(args)
+    return config, connect(config.db_path)

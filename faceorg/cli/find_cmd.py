@@ -1,0 +1,49 @@
+"""`faceorg find`: photos with a face matching every filter given."""
+
+from __future__ import annotations
+
+import argparse
+
+from faceorg.cli.context import add_db_flag, add_json_flag, open_library
+from faceorg.cli.output import emit_json, face_json
+from faceorg.cli.people_cmd import resolve_person
+from faceorg.core.filters import Filter, parse_age_range, parse_attributes, parse_expressions
+from faceorg.store import faces as face_repo
+from faceorg.store.queries import find_photos
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("find", help="photos with a face matching all the filters")
+    add_db_flag(p)
+    add_json_flag(p)
+    p.add_argument("--expression", help="comma-separated: angry,disgust,fear,happy,sad,surprise,neutral")
+    p.add_argument("--age", help="age range in years, e.g. 20-35 (ends included; 20- or -35 leave one open)")
+    p.add_argument("--person", help="a person's name or id")
+    p.add_argument("--attr", help="CelebA attribute names, comma-separated; prefix - for 'not', e.g. Smiling,-Male")
+    p.set_defaults(run=run)
+
+
+def filter_from(args: argparse.Namespace, conn) -> Filter:
+    age_min, age_max = parse_age_range(args.age) if args.age else (None, None)
+    return Filter(
+        expressions=parse_expressions(args.expression) if args.expression else frozenset(),
+        age_min=age_min, age_max=age_max,
+        attributes=parse_attributes(args.attr) if args.attr else (),
+        person=resolve_person(conn, args.person) if args.person else None,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    _, conn = open_library(args)
+    with conn:
+        flt = filter_from(args, conn)
+        matches = find_photos(conn, flt)
+        if args.json:
+            emit_json([
+                {"path": m.path, "faces": [{"id": f.id, **face_json(f.record)} for f in face_repo.load(conn, list(m.face_ids))]}
+                for m in matches
+            ])
+        else:
+            for m in matches:
+                print(m.path)
+    return 0

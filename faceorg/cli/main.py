@@ -1,0 +1,49 @@
+"""Entry point: `faceorg COMMAND ...`; with no command, the desktop app opens."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from faceorg import __version__
+from faceorg.cli import faces_cmd, find_cmd, people_cmd, scan_cmd, stats_cmd
+
+COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="faceorg", description="Find faces in your photos, group them into people, filter by expression, age and attributes.")
+    parser.add_argument("--version", action="version", version=f"faceorg {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from faceorg.store.db import StoreError
+    from faceorg.vision.weights import WeightsError
+
+    return (ValueError, FileNotFoundError, PermissionError, KeyError, StoreError, WeightsError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("faceorg: interrupted", file=sys.stderr)
+        return 130
+    except _expected_errors() as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"faceorg: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

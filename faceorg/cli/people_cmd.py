@@ -1,0 +1,180 @@
+"""`faceorg people`, `faceorg person ...`, `faceorg recluster`, `faceorg undo`, `faceorg history`."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+
+from faceorg.cli.context import add_db_flag, add_json_flag, open_library
+from faceorg.cli.output import emit_json, say
+from faceorg.people import decisions
+from faceorg.people.recluster import recluster
+from faceorg.store import history, people
+from faceorg.store.cache import CachePaths
+
+
+def _photo_paths(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(face_ids), 900):
+        chunk = face_ids[start:start + 900]
+        found.update(conn.execute(
+            f"SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id IN ({','.join('?' * len(chunk))})",
+            chunk).fetchall())
+    return found
+
+
+def resolve_person(conn: sqlite3.Connection, text: str) -> int:
+    """A person given by id or by name (case-insensitive)."""
+    found = people.by_name(conn, text)
+    if found is not None:
+        return found.id
+    if text.strip().isdigit() and people.get(conn, int(text)) is not None:
+        return int(text)
+    raise ValueError(f"no person called or numbered {text!r}; `faceorg people` lists them")
+
+
+def list_people(args: argparse.Namespace) -> int:
+    _, conn = open_library(args)
+    with conn:
+        everyone = [p for p in people.all_people(conn, include_hidden=True) if p.face_count or p.name]
+        faces_of = {p.id: people.face_ids(conn, p.id) for p in everyone}
+        unsorted = people.unsorted_face_ids(conn)
+        paths = _photo_paths(conn, [f for ids in faces_of.values() for f in ids] + unsorted)
+    if args.json:
+        emit_json({
+            "people": [{"id": p.id, "name": p.name, "hidden": p.hidden,
+                        "faces": [{"id": f, "photo": paths[f]} for f in faces_of[p.id]]} for p in everyone],
+            "unsorted": [{"id": f, "photo": paths[f]} for f in unsorted],
+        })
+        return 0
+    for p in everyone:
+        if p.hidden and not args.hidden:
+            continue
+        flag = "  (hidden)" if p.hidden else ""
+        print(f"{p.id:>6}  {p.label:<30} {p.face_count:>5} faces in {p.photo_count} photos{flag}")
+    print(f"{'':>6}  {'Unsorted faces':<30} {len(unsorted):>5}")
+    return 0
+
+
+def _confirmed(prompt: str, assume_yes: bool) -> bool:
+    if assume_yes:
+        return True
+    if not sys.stdin.isatty():
+        raise ValueError(f"{prompt} needs confirmation: add --yes")
+    return input(f"{prompt} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def person_action(args: argparse.Namespace) -> int:
+    config, conn = open_library(args)
+    with conn:
+        action = args.action
+        if action == "name":
+            pid = resolve_person(conn, args.person)
+            try:
+                decisions.name(conn, pid, args.name)
+            except decisions.NameTaken as taken:
+                if not args.merge:
+                    raise ValueError(f"{taken} — or repeat with --merge to merge person {pid} into {taken.owner.id}") from None
+                decisions.merge(conn, taken.owner.id, [pid])
+                say(f"merged person {pid} into {taken.owner.label}")
+                return 0
+            say(f"person {pid} is now {args.name!r}")
+        elif action == "merge":
+            target = resolve_person(conn, args.people[0])
+            decisions.merge(conn, target, [resolve_person(conn, p) for p in args.people[1:]])
+            say(f"merged into person {target}")
+        elif action == "move":
+            decisions.move(conn, [args.face], resolve_person(conn, args.person))
+        elif action == "new":
+            say(f"created person {decisions.new_person(conn, args.faces, args.name)}")
+        elif action == "reject":
+            decisions.reject(conn, args.faces)
+        elif action in ("hide", "show"):
+            decisions.hide(conn, resolve_person(conn, args.person), hidden=action == "hide")
+        elif action == "cover":
+            decisions.set_cover(conn, resolve_person(conn, args.person), args.face)
+        elif action == "forget":
+            pid = resolve_person(conn, args.person)
+            if not _confirmed(f"Forget person {pid} for good (faces, embeddings and crops)?", args.yes):
+                say("nothing forgotten")
+                return 1
+            say(f"forgot person {pid}: {decisions.forget(conn, pid, CachePaths(config.cache_dir))} faces wiped")
+    return 0
+
+
+def recluster_cmd(args: argparse.Namespace) -> int:
+    _, conn = open_library(args)
+    with conn:
+        report = recluster(conn)
+    if args.json:
+        emit_json(report.__dict__)
+    else:
+        say(f"re-clustered {report.faces} faces in {report.seconds:.2f} s: {report.clusters} clusters, "
+            f"{report.people_created} new people, {report.people_removed} removed, {report.unsorted} unsorted")
+    return 0
+
+
+def undo_cmd(args: argparse.Namespace) -> int:
+    _, conn = open_library(args)
+    with conn:
+        say(f"undone: {decisions.undo(conn)}")
+    return 0
+
+
+def history_cmd(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    _, conn = open_library(args)
+    with conn:
+        entries = history.listing(conn, args.limit)
+    if args.json:
+        emit_json([e.__dict__ for e in entries])
+        return 0
+    for e in entries:
+        state = " (undone)" if e.undone else ("" if e.undoable else " (cannot be undone)")
+        print(f"{e.id:>5}  {dt.datetime.fromtimestamp(e.at):%Y-%m-%d %H:%M:%S}  {e.kind:<7} {e.summary}{state}")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("people", help="list the people albums and the unsorted faces")
+    add_db_flag(p)
+    add_json_flag(p)
+    p.add_argument("--hidden", action="store_true", help="list hidden people too")
+    p.set_defaults(run=list_people)
+
+    person = sub.add_parser("person", help="name, merge, move, reject, hide or forget")
+    actions = person.add_subparsers(title="actions", dest="action", metavar="ACTION", required=True)
+    for name, helptext, arguments in (
+        ("name", "name a person (PERSON is an id or a name)", [("person",), ("name",)]),
+        ("merge", "merge people into the first one", [("people", "+")]),
+        ("move", "move a face to a person", [("face", None, int), ("person",)]),
+        ("new", "make a new person from faces", [("faces", "+", int)]),
+        ("reject", "'not this person': take faces out of their person for good", [("faces", "+", int)]),
+        ("hide", "hide a person", [("person",)]),
+        ("show", "show a hidden person again", [("person",)]),
+        ("cover", "choose a person's cover face", [("person",), ("face", None, int)]),
+        ("forget", "delete a person's faces' data for good", [("person",)]),
+    ):
+        a = actions.add_parser(name, help=helptext)
+        for spec in arguments:
+            a.add_argument(spec[0], nargs=spec[1] if len(spec) > 1 else None, type=spec[2] if len(spec) > 2 else str)
+        add_db_flag(a)
+        if name == "name":
+            a.add_argument("--merge", action="store_true", help="if the name is taken, merge into that person")
+        if name == "new":
+            a.add_argument("--name", help="name the new person at once")
+        if name == "forget":
+            a.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+        a.set_defaults(run=person_action)
+
+    for name, helptext, func in (("recluster", "group all faces into people again (keeps your decisions)", recluster_cmd),
+                                 ("undo", "undo the last people decision", undo_cmd),
+                                 ("history", "the people decisions, newest first", history_cmd)):
+        c = sub.add_parser(name, help=helptext)
+        add_db_flag(c)
+        add_json_flag(c)
+        if name == "history":
+            c.add_argument("--limit", type=int, default=50)
+        c.set_defaults(run=func)

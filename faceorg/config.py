@@ -1,0 +1,73 @@
+"""One frozen configuration, built from defaults, the settings file and command-line flags.
+
+It is passed down explicitly; there are no module-level settings or singletons.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "faceorg"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a scan, a query or the app needs to know about where and how to work."""
+
+    db_path: Path
+    cache_dir: Path
+    models_dir: Path
+    device: str = "auto"
+    min_face_px: int = 40
+    detect_max_side: int = 1024
+    face_batch: int = 32
+    decode_workers: int = 0
+    embedder: str = "torch"
+    thumbnail_px: int = 320
+    crop_px: int = 160
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        """A copy with every override that is not None applied."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.json"
+
+
+def default_config() -> Config:
+    data = Path(platformdirs.user_data_dir(APP_NAME))
+    return Config(
+        db_path=data / "library.db",
+        cache_dir=Path(platformdirs.user_cache_dir(APP_NAME)),
+        models_dir=data / "models",
+    )
+
+
+def _from_settings(base: Config, settings: dict[str, Any]) -> Config:
+    known = {f.name: f for f in fields(Config)}
+    values: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key not in known:
+            continue
+        values[key] = Path(value) if key in ("db_path", "cache_dir", "models_dir") else value
+    return replace(base, **values)
+
+
+def load_config(settings_file: Path | None = None, **overrides: Any) -> Config:
+    """Defaults, then the settings file (JSON, unknown keys ignored), then flags."""
+    config = default_config()
+    path = settings_file or settings_path()
+    if path.is_file():
+        try:
+            config = _from_settings(config, json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"settings file {path} is unreadable: {error}") from error
+    if overrides.get("db_path") is not None:
+        overrides["db_path"] = Path(overrides["db_path"]).expanduser()
+    return config.with_overrides(**overrides)

@@ -1,0 +1,130 @@
+"""Re-clustering that obeys the user: confirmed faces are anchors, rejections are walls.
+
+A full re-cluster groups every eligible face again; clusters that hold confirmed faces
+belong to those faces' people, the others keep the person most of their faces had
+before (so albums and their ids stay put), or become new people. A face is never
+placed with a person it was rejected from, confirmed faces never move, names never
+change. `cluster_unsorted` is the cheap variant run after a scan: it only groups the
+faces nobody has yet.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from faceorg.core.person import AssignedBy
+from faceorg.people.assign import assign_faces
+from faceorg.people.cluster import NOISE, ClusterParams, cluster
+from faceorg.people.cover import refresh_covers
+from faceorg.people.index import IdentityIndex
+from faceorg.store import faces as face_repo
+from faceorg.store import people
+from faceorg.store.db import transaction
+from faceorg.store.people import ELIGIBLE
+
+
+@dataclass
+class ReclusterReport:
+    faces: int = 0
+    clusters: int = 0
+    people_created: int = 0
+    people_removed: int = 0
+    unsorted: int = 0
+    seconds: float = 0.0
+
+
+Placement = dict[int, tuple[int | None, AssignedBy | None]]
+"""face id -> (person id or None for a person still to create, how it got there)."""
+
+
+def _place_cluster(members: list[int], X: np.ndarray, rows: dict[int, int], current: dict, anchors: dict[int, int],
+                   rejected: set[tuple[int, int]], taken: set[int], placement: Placement, new_groups: list[list[int]]) -> None:
+    anchored = [m for m in members if m in anchors]
+    if anchored:
+        anchor_vectors = X[[rows[a] for a in anchored]]
+        for face in members:
+            if face in anchors:
+                continue
+            order = np.argsort(1.0 - anchor_vectors @ X[rows[face]])
+            person = next((anchors[anchored[k]] for k in order if (face, anchors[anchored[k]]) not in rejected), None)
+            if person is not None:
+                placement[face] = (person, AssignedBy.CLUSTER)
+        return
+    previous = Counter(current[m][0] for m in members if current[m][0] is not None and current[m][0] not in taken)
+    if previous:
+        person = previous.most_common(1)[0][0]
+        taken.add(person)
+        for face in members:
+            if (face, person) not in rejected:
+                placement[face] = (person, AssignedBy.CLUSTER)
+        return
+    new_groups.append(members)
+
+
+def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams()) -> ReclusterReport:
+    """Group every eligible face again, keeping every decision the user made."""
+    started = time.perf_counter()
+    ids, X = face_repo.embeddings(conn, ELIGIBLE)
+    id_list = ids.tolist()
+    rows = {face: row for row, face in enumerate(id_list)}
+    current = people.assignments(conn, id_list)
+    anchors = {f: p for f, (p, by) in current.items() if by == AssignedBy.USER and p is not None}
+    rejected = people.rejections(conn)
+    labels = cluster(X, params) if len(id_list) else np.zeros(0, dtype=np.int64)
+    placement: Placement = {f: (p, AssignedBy.USER) for f, p in anchors.items()}
+    new_groups: list[list[int]] = []
+    taken: set[int] = set(anchors.values())
+    for label in sorted(set(labels.tolist()) - {NOISE}):
+        members = [id_list[i] for i in np.flatnonzero(labels == label)]
+        _place_cluster(members, X, rows, current, anchors, rejected, taken, placement, new_groups)
+    report = ReclusterReport(faces=len(id_list), clusters=int(labels.max() + 1) if len(labels) else 0)
+    with transaction(conn):
+        before = {p.id for p in people.all_people(conn)}
+        changed = [f for f in id_list if placement.get(f, (None, None)) != current.get(f, (None, None))]
+        for face in changed:
+            person, by = placement.get(face, (None, None))
+            people.assign(conn, [face], person, by)
+        for group in new_groups:
+            person = people.create(conn)
+            people.assign(conn, group, person, AssignedBy.CLUSTER)
+            report.people_created += 1
+        grouped = {f for group in new_groups for f in group}
+        assign_faces(conn, IdentityIndex.load(conn), [f for f in id_list if f not in placement and f not in grouped])
+        report.people_removed = _drop_empty_people(conn)
+        refresh_covers(conn)
+        report.unsorted = len(people.unsorted_face_ids(conn))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def cluster_unsorted(conn: sqlite3.Connection, params: ClusterParams = ClusterParams()) -> ReclusterReport:
+    """Turn tight groups among the faces nobody has into new people (after a scan)."""
+    started = time.perf_counter()
+    ids, X = face_repo.embeddings(conn, f"f.person_id IS NULL AND {ELIGIBLE}")
+    labels = cluster(X, params) if len(ids) else np.zeros(0, dtype=np.int64)
+    report = ReclusterReport(faces=len(ids), clusters=int(labels.max() + 1) if len(labels) else 0)
+    with transaction(conn):
+        created = []
+        for label in range(report.clusters):
+            person = people.create(conn)
+            people.assign(conn, ids[labels == label].tolist(), person, AssignedBy.CLUSTER)
+            created.append(person)
+        report.people_created = len(created)
+        refresh_covers(conn, created)
+        report.unsorted = int((labels == NOISE).sum())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _drop_empty_people(conn: sqlite3.Connection) -> int:
+    """Unnamed, unhidden people left without faces were only ever the clustering's guesses."""
+    cursor = conn.execute(
+        """DELETE FROM people WHERE name IS NULL AND hidden = 0
+           AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)"""
+    )
+    return cursor.rowcount

@@ -1,0 +1,1 @@
+"""Library scanning: walking folders, change detection, the analysis loop, progress events."""

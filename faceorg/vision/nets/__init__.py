@@ -1,0 +1,1 @@
+"""Our own torch modules for the networks whose weights we load."""

@@ -1,0 +1,144 @@
+"""Scanning real photos into a real library: incremental rescans, renames, bad files, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.helpers import copy_photos
+from faceorg.scan.scanner import Scanner
+from faceorg.store.db import connect
+from faceorg.store.queries import stats
+
+SOME = ["img1.jpg", "img2.jpg", "img17.jpg", "img22.jpg"]
+
+
+def _snapshot(folder):
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+@pytest.fixture
+def library(faces_dir, tmp_path, config, pipeline):
+    folder = tmp_path / "photos"
+    copy_photos(faces_dir, SOME, folder)
+    conn = connect(config.db_path)
+    yield folder, conn, Scanner(conn, config, lambda: pipeline)
+    conn.close()
+
+
+def test_the_deepface_folder_scans_with_a_face_in_every_photo(deepface_library, faces_dir):
+    conn, summary = deepface_library
+    assert summary.failed == []
+    assert summary.scanned == len(list((faces_dir / "deepface").glob("*.jpg")))
+    no_face = conn.execute("SELECT name FROM photos WHERE face_count = 0").fetchall()
+    assert no_face == [], f"portraits without a face: {[r[0] for r in no_face]}"
+
+
+def test_a_rescan_of_an_unchanged_folder_analyses_nothing(library, config):
+    folder, conn, scanner = library
+    first = scanner.scan([folder])
+    assert first.scanned == len(SOME) and first.faces >= len(SOME)
+    fresh = Scanner(conn, config, lambda: pytest.fail("an unchanged folder must not load any model"))
+    second = fresh.scan([folder])
+    assert (second.scanned, second.unchanged, second.faces) == (0, len(SOME), 0)
+
+
+def test_a_touched_but_identical_file_is_not_analysed_again(library, config):
+    folder, conn, scanner = library
+    scanner.scan([folder])
+    target = folder / SOME[0]
+    os.utime(target, (1_000_000_000, 1_000_000_000))
+    fresh = Scanner(conn, config, lambda: pytest.fail("same content must not be analysed again"))
+    summary = fresh.scan([folder])
+    assert summary.scanned == 0 and summary.unchanged == len(SOME)
+
+
+def test_a_renamed_file_keeps_its_faces(library):
+    folder, conn, scanner = library
+    scanner.scan([folder])
+    before = conn.execute("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?", (SOME[1],)).fetchall()
+    (folder / "sub").mkdir()
+    os.rename(folder / SOME[1], folder / "sub" / "renamed.jpg")
+    summary = scanner.scan([folder])
+    assert (summary.scanned, summary.moved, summary.vanished) == (0, 1, 1)
+    after = conn.execute("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = 'renamed.jpg'").fetchall()
+    assert [r[0] for r in after] == [r[0] for r in before] and before
+    assert stats(conn).missing == 0
+
+
+def test_a_vanished_file_leaves_the_results(library):
+    folder, conn, scanner = library
+    scanner.scan([folder])
+    (folder / SOME[0]).unlink()
+    summary = scanner.scan([folder])
+    assert summary.vanished == 1
+    assert stats(conn).photos == len(SOME) - 1 and stats(conn).missing == 1
+
+
+def test_bad_files_are_recorded_and_skipped(library):
+    folder, conn, scanner = library
+    (folder / "zero.jpg").write_bytes(b"")
+    (folder / "text.png").write_text("not a picture")
+    data = (folder / SOME[0]).read_bytes()
+    (folder / "cut.jpg").write_bytes(data[: len(data) // 4])
+    summary = scanner.scan([folder])
+    reasons = dict((os.path.basename(p), r) for p, r in summary.failed)
+    assert set(reasons) == {"zero.jpg", "text.png", "cut.jpg"}
+    assert "empty" in reasons["zero.jpg"] and "not an image" in reasons["text.png"]
+    assert "truncated" in reasons["cut.jpg"] or "damaged" in reasons["cut.jpg"]
+    assert summary.scanned == len(SOME)
+    assert stats(conn).failed == 3
+    again = scanner.scan([folder])
+    assert again.failed == [] and again.scanned == 0, "a known bad file is not retried until it changes"
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_a_permission_denied_file_is_recorded(library):
+    folder, conn, scanner = library
+    locked = folder / "locked.jpg"
+    shutil.copy(folder / SOME[0], locked)
+    locked.chmod(0)
+    try:
+        summary = scanner.scan([folder])
+    finally:
+        locked.chmod(0o644)
+    assert [os.path.basename(p) for p, _ in summary.failed] == ["locked.jpg"]
+    assert "permission" in summary.failed[0][1]
+
+
+def test_the_photo_folder_is_never_written(library):
+    folder, conn, scanner = library
+    before = _snapshot(folder)
+    scanner.scan([folder])
+    (folder / SOME[0]).rename(folder / "moved.jpg")
+    before = _snapshot(folder)
+    scanner.scan([folder])
+    assert _snapshot(folder) == before
+
+
+def test_an_interrupted_scan_leaves_a_consistent_library_and_resumes(library, config, pipeline):
+    folder, conn, _ = library
+    scanner = Scanner(conn, config.with_overrides(face_batch=1), lambda: pipeline)
+
+    def interrupt_after_two(progress):
+        if progress.done >= 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scanner.scan([folder], progress=interrupt_after_two)
+    stored = conn.execute("SELECT id, face_count FROM photos WHERE status = 'ok'").fetchall()
+    assert 2 <= len(stored) < len(SOME)
+    for photo_id, face_count in stored:
+        assert conn.execute("SELECT COUNT(*) FROM faces WHERE photo_id = ?", (photo_id,)).fetchone()[0] == face_count
+    resumed = scanner.scan([folder])
+    assert resumed.scanned == len(SOME) - len(stored) and resumed.unchanged == len(stored)
+
+
+def test_cancel_stops_between_photos(library, config, pipeline):
+    folder, conn, _ = library
+    scanner = Scanner(conn, config.with_overrides(face_batch=1), lambda: pipeline)
+    summary = scanner.scan([folder], should_stop=lambda: conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] >= 1)
+    assert summary.cancelled
+    assert 1 <= stats(conn).photos < len(SOME)
