@@ -10,7 +10,7 @@ from faceorg.store.db import connect
 
 
 def add_db_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="FILE", help="library file (default: the per-user library.db)")
+    parser.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="library file (default: the per-user library.db)")
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

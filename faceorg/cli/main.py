@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from faceorg import __version__
+from faceorg.config import load_config
 from faceorg.cli import faces_cmd, find_cmd, people_cmd, scan_cmd, stats_cmd
 
 COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd)
@@ -14,6 +15,7 @@ COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faceorg", description="Find faces in your photos, group them into people, filter by expression, age and attributes.")
     parser.add_argument("--version", action="version", version=f"faceorg {__version__}")
+    parser.add_argument("--db", metavar="FILE", help="library file for the app (default: the per-user library.db)")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub)
@@ -32,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
-        parser.print_help()
-        return 0
+        from faceorg.ui.app import run_app  # no command: the desktop app
+
+        return run_app(load_config(db_path=args.db))
     try:
         return args.run(args)
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from faceorg.cli.context import add_db_flag, add_json_flag, open_library
 from faceorg.cli.output import emit_json, say
 from faceorg.people import decisions
 from faceorg.people.recluster import recluster
+from faceorg.people.split import suggest_split
 from faceorg.store import history, people
 from faceorg.store.cache import CachePaths
 
@@ -39,7 +40,7 @@ def list_people(args: argparse.Namespace) -> int:
     with conn:
         everyone = [p for p in people.all_people(conn, include_hidden=True) if p.face_count or p.name]
         faces_of = {p.id: people.face_ids(conn, p.id) for p in everyone}
-        unsorted = people.unsorted_face_ids(conn)
+        unsorted = people.unsorted_face_ids(conn, include_background=args.background)
         paths = _photo_paths(conn, [f for ids in faces_of.values() for f in ids] + unsorted)
     if args.json:
         emit_json({
@@ -88,6 +89,19 @@ def person_action(args: argparse.Namespace) -> int:
             decisions.move(conn, [args.face], resolve_person(conn, args.person))
         elif action == "new":
             say(f"created person {decisions.new_person(conn, args.faces, args.name)}")
+        elif action == "split":
+            pid = resolve_person(conn, args.person)
+            groups = suggest_split(conn, pid)
+            if not groups:
+                say(f"person {pid}'s faces form one group: nothing to split")
+                return 0
+            for n, group in enumerate(groups):
+                say(f"  group {n + 1}: faces {', '.join(map(str, group))}{'  (stays)' if n == 0 else '  (new person)'}")
+            if not args.apply:
+                say("preview only: repeat with --apply to split")
+                return 0
+            created = decisions.split(conn, pid, groups)
+            say(f"split person {pid}: new people {', '.join(map(str, created))}")
         elif action == "reject":
             decisions.reject(conn, args.faces)
         elif action in ("hide", "show"):
@@ -142,6 +156,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_db_flag(p)
     add_json_flag(p)
     p.add_argument("--hidden", action="store_true", help="list hidden people too")
+    p.add_argument("--background", action="store_true", help="include background faces (tiny, blurred, turned away) in the unsorted ones")
     p.set_defaults(run=list_people)
 
     person = sub.add_parser("person", help="name, merge, move, reject, hide or forget")
@@ -156,6 +171,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         ("show", "show a hidden person again", [("person",)]),
         ("cover", "choose a person's cover face", [("person",), ("face", None, int)]),
         ("forget", "delete a person's faces' data for good", [("person",)]),
+        ("split", "preview (or --apply) splitting a person into the groups their faces form", [("person",)]),
     ):
         a = actions.add_parser(name, help=helptext)
         for spec in arguments:
@@ -165,6 +181,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             a.add_argument("--merge", action="store_true", help="if the name is taken, merge into that person")
         if name == "new":
             a.add_argument("--name", help="name the new person at once")
+        if name == "split":
+            a.add_argument("--apply", action="store_true", help="split as previewed")
         if name == "forget":
             a.add_argument("--yes", action="store_true", help="do not ask for confirmation")
         a.set_defaults(run=person_action)

@@ -123,8 +123,30 @@ def new_person(conn: sqlite3.Connection, face_ids: Iterable[int], new_name: str 
         before["people"][str(person_id)] = None
         people.assign(conn, faces, person_id, AssignedBy.USER)
         refresh_covers(conn, [person_id, *owners])
-        history.record(conn, "split", f"made person {new_name or person_id} from {len(faces)} face(s)", before)
+        history.record(conn, "new", f"made person {new_name or person_id} from {len(faces)} face(s)", before)
     return person_id
+
+
+def split(conn: sqlite3.Connection, person_id: int, groups: list[list[int]]) -> list[int]:
+    """Accept a split: the first group stays (confirmed), each other group becomes a new person."""
+    if len(groups) < 2:
+        raise DecisionError("a split needs at least two groups")
+    with transaction(conn):
+        person = _require_person(conn, person_id)
+        mine = set(people.face_ids(conn, person_id))
+        if any(f not in mine for group in groups for f in group):
+            raise DecisionError(f"those faces are not all {person.label}'s")
+        before = history.snapshot(conn, [person_id], [f for group in groups for f in group])
+        people.assign(conn, groups[0], person_id, AssignedBy.USER)
+        created = []
+        for group in groups[1:]:
+            new_id = people.create(conn)
+            before["people"][str(new_id)] = None
+            people.assign(conn, group, new_id, AssignedBy.USER)
+            created.append(new_id)
+        refresh_covers(conn, [person_id, *created])
+        history.record(conn, "split", f"split {person.label} into {len(groups)} people", before)
+    return created
 
 
 def reject(conn: sqlite3.Connection, face_ids: Iterable[int]) -> None:

@@ -15,7 +15,7 @@ from faceorg.store.cache import CachePaths
 CROP_MARGIN = 0.3
 
 
-def _save_jpeg(image: Image.Image, target: Path) -> None:
+def save_jpeg(image: Image.Image, target: Path) -> None:
     """Write atomically, so a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
@@ -44,6 +44,6 @@ def face_crop(image: np.ndarray, box: Box, scale: float, side: int) -> Image.Ima
 
 def write_previews(cache: CachePaths, content_hash: str, image: np.ndarray, scale: float,
                    faces: list[tuple[int, Box]], thumb_px: int, crop_px: int) -> None:
-    _save_jpeg(thumbnail(image, thumb_px), cache.thumbnail(content_hash))
+    save_jpeg(thumbnail(image, thumb_px), cache.thumbnail(content_hash))
     for face_id, box in faces:
-        _save_jpeg(face_crop(image, box, scale, crop_px), cache.crop(face_id))
+        save_jpeg(face_crop(image, box, scale, crop_px), cache.crop(face_id))

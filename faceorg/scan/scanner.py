@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 from faceorg.config import Config
 from faceorg.core.photo import PhotoStatus
-from faceorg.people.assign import assign_faces
 from faceorg.people.carry_over import carry_over, remember
 from faceorg.people.index import IdentityIndex
-from faceorg.people.recluster import cluster_unsorted
+from faceorg.people.junk import mark_background
+from faceorg.people.update import after_scan, place_new_faces
 from faceorg.scan.hashing import content_hash
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
 from faceorg.scan.previews import write_previews
@@ -156,7 +156,7 @@ class Scanner:
                 for future in queue:
                     future.cancel()
         if self.update_people and summary.scanned:
-            summary.people_created = cluster_unsorted(self.conn).people_created
+            summary.people_created = after_scan(self.conn).people_created
         self._index = None
         report("")
         summary.seconds = time.perf_counter() - started
@@ -205,9 +205,10 @@ class Scanner:
             photo_id = photos.upsert(self.conn, self._facts(prepared), prepared.candidate.folder_id, PhotoStatus.OK,
                                      model_set_id=model_set, face_count=len(photo.records))
             face_ids = face_repo.replace_faces(self.conn, photo_id, photo.records)
+            mark_background(self.conn, list(zip(face_ids, photo.records)))
             carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, photo.records)])
             if self.update_people:
-                assign_faces(self.conn, self._identity_index(), face_ids)
+                place_new_faces(self.conn, self._identity_index(), face_ids)
         self.cache.remove_crops(old_faces)
         write_previews(self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
                        [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px, self.config.crop_px)

@@ -94,6 +94,11 @@ MIGRATIONS: tuple[str, ...] = (
         undone INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 3: background faces (tiny, blurred, doubtful or turned away): kept, but out of people and filters.
+    """
+    ALTER TABLE faces ADD COLUMN background INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX faces_unsorted ON faces(person_id, background, forgotten);
+    """,
 )
 
 LATEST = len(MIGRATIONS)

@@ -7,8 +7,8 @@ import time
 
 from faceorg.core.person import AssignedBy, Person
 
-ELIGIBLE = "f.forgotten = 0 AND f.embedding IS NOT NULL"
-"""Faces that take part in people: analysed, not forgotten."""
+ELIGIBLE = "f.forgotten = 0 AND f.background = 0 AND f.embedding IS NOT NULL"
+"""Faces that take part in people: analysed, not forgotten, not background."""
 
 
 def _person(row: sqlite3.Row) -> Person:
@@ -72,10 +72,11 @@ def face_ids(conn: sqlite3.Connection, person_id: int) -> list[int]:
            WHERE f.person_id = ? AND p.status = 'ok' ORDER BY COALESCE(p.taken_at, p.mtime), f.id""", (person_id,))]
 
 
-def unsorted_face_ids(conn: sqlite3.Connection) -> list[int]:
+def unsorted_face_ids(conn: sqlite3.Connection, include_background: bool = False) -> list[int]:
+    eligible = ELIGIBLE.replace("f.background = 0 AND ", "") if include_background else ELIGIBLE
     return [r[0] for r in conn.execute(
         f"""SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id
-            WHERE f.person_id IS NULL AND p.status = 'ok' AND {ELIGIBLE} ORDER BY f.id""")]
+            WHERE f.person_id IS NULL AND p.status = 'ok' AND {eligible} ORDER BY f.id""")]
 
 
 def assign(conn: sqlite3.Connection, face_ids: list[int], person_id: int | None, by: AssignedBy | None) -> None:

@@ -25,7 +25,7 @@ class PhotoMatch:
 
 def face_condition(flt: Filter) -> tuple[str, list]:
     """The SQL condition (on faces `f`) for one filter, with its parameters."""
-    clauses: list[str] = []
+    clauses: list[str] = [] if flt.include_background else ["f.background = 0"]
     params: list = []
     if flt.expressions:
         clauses.append(f"f.expression IN ({','.join('?' * len(flt.expressions))})")
@@ -43,7 +43,7 @@ def face_condition(flt: Filter) -> tuple[str, list]:
         op = ">=" if present else "<"
         clauses.append(f"EXISTS (SELECT 1 FROM face_attributes a WHERE a.face_id = f.id AND a.name = ? AND a.p {op} ?)")
         params.extend([name, ATTRIBUTE_THRESHOLD])
-    return (" AND ".join(clauses) or "1"), params
+    return " AND ".join(clauses) or "1", params
 
 
 def find_photos(conn: sqlite3.Connection, flt: Filter, order: str = "taken", limit: int | None = None,

@@ -1,0 +1,47 @@
+"""Background faces: kept, marked, and left out of people and filters unless asked for.
+
+Passers-by, faces on posters, blurred bystanders and profiles make thousands of junk
+clusters in other photo managers. Each rule is a measured threshold on a number the
+vision layer already computed (see `bench/junk.py`, which prints how many faces each
+rule removes on the shared photos and checks that no labelled face is among them).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from faceorg.core.face import FaceRecord
+
+
+@dataclass(frozen=True)
+class JunkRules:
+    min_score: float = 0.95
+    """MTCNN's confidence: every labelled portrait scores >= 0.979; the doubtful faces 0.74-0.88."""
+    min_sharpness: float = 50.0
+    """Laplacian variance of the 150 px chip: labelled faces >= 103, blurred bystanders 1-36."""
+    max_yaw: float = 0.8
+    """Nose offset / half eye distance: labelled faces <= 0.36, a near-profile 0.93."""
+    min_side_px: float = 60.0
+    """Shorter box side in original pixels: labelled faces >= 103."""
+
+
+def background_reasons(score: float, quality: dict[str, float], rules: JunkRules = JunkRules()) -> list[str]:
+    """Why a face counts as background (empty: it is a real subject)."""
+    reasons = []
+    if quality.get("side_px", rules.min_side_px) < rules.min_side_px:
+        reasons.append("tiny")
+    if quality.get("sharpness", rules.min_sharpness) < rules.min_sharpness:
+        reasons.append("blurry")
+    if score < rules.min_score:
+        reasons.append("low score")
+    if quality.get("yaw", 0.0) > rules.max_yaw:
+        reasons.append("turned away")
+    return reasons
+
+
+def mark_background(conn: sqlite3.Connection, faces: list[tuple[int, FaceRecord]], rules: JunkRules = JunkRules()) -> int:
+    """Flag the background faces among freshly stored ones; returns how many."""
+    flagged = [face_id for face_id, record in faces if background_reasons(record.score, record.quality, rules)]
+    conn.executemany("UPDATE faces SET background = 1 WHERE id = ?", [(i,) for i in flagged])
+    return len(flagged)

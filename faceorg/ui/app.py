@@ -1,0 +1,48 @@
+"""Starting the desktop app: the QApplication, the style sheet, the main window, error reporting."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from faceorg import __version__
+from faceorg.config import Config, load_config
+from faceorg.resources import resources_dir
+
+
+def style_sheet() -> str:
+    path = resources_dir() / "style.qss"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("faceorg")
+    app.setOrganizationName("faceorg")
+    app.setApplicationVersion(__version__)
+    icon = resources_dir() / "icons" / "faceorg.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet(style_sheet())
+    return app
+
+
+def _report_uncaught(kind, error, tb) -> None:
+    """Any unexpected error becomes a message box, not a crash; the trace goes to stderr."""
+    traceback.print_exception(kind, error, tb)
+    if QApplication.instance() is not None:
+        QMessageBox.critical(None, "faceorg", f"Something went wrong: {error}\n\nYour library is safe; "
+                             "the last action may not have completed.")
+
+
+def run_app(config: Config | None = None, argv: list[str] | None = None) -> int:
+    from faceorg.ui.main_window import MainWindow
+
+    app = create_app(argv)
+    sys.excepthook = _report_uncaught
+    window = MainWindow(config or load_config())
+    window.show()
+    return app.exec()

@@ -1,0 +1,146 @@
+"""The filter bar: expressions, an age range, attribute toggles (any / yes / no), a person."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from superqt import QLabeledRangeSlider
+
+from faceorg.core.expression import EXPRESSIONS
+from faceorg.core.filters import Filter
+from faceorg.core.person import Person
+
+AGE_MIN, AGE_MAX = 0, 100
+EXPRESSION_LABELS = {"angry": "Angry", "disgust": "Disgust", "fear": "Fear", "happy": "Happy",
+                     "sad": "Sad", "surprise": "Surprise", "neutral": "Neutral"}
+
+
+class TriStateToggle(QToolButton):
+    """Click cycles any → yes → no; the text says which."""
+
+    STATES = (None, True, False)
+    stateChanged = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.state: bool | None = None
+        self.setObjectName(f"attr-{name}")
+        self.clicked.connect(self.cycle)
+        self._render()
+
+    def cycle(self) -> None:
+        self.set_state(self.STATES[(self.STATES.index(self.state) + 1) % 3])
+
+    def set_state(self, state: bool | None) -> None:
+        self.state = state
+        self._render()
+        self.stateChanged.emit()
+
+    def _render(self) -> None:
+        label = self.name.replace("_", " ")
+        self.setText({None: label, True: f"✓ {label}", False: f"✗ {label}"}[self.state])
+        self.setToolTip(f"{label}: {'any' if self.state is None else 'yes' if self.state else 'no'} (click to change)")
+        self.setProperty("filterState", {None: "any", True: "yes", False: "no"}[self.state])
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+
+class FilterBar(QWidget):
+    """Emits `changed(Filter)` shortly after the user stops changing it."""
+
+    changed = Signal(object)
+    saveRequested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("filterBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.expression_buttons: dict[str, QToolButton] = {}
+        for name in EXPRESSIONS:
+            button = QToolButton(text=EXPRESSION_LABELS[name], checkable=True, objectName=f"expr-{name}")
+            button.toggled.connect(self._schedule)
+            self.expression_buttons[name] = button
+            layout.addWidget(button)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel("Age"))
+        self.age = QLabeledRangeSlider(Qt.Orientation.Horizontal)
+        self.age.setRange(AGE_MIN, AGE_MAX)
+        self.age.setValue((AGE_MIN, AGE_MAX))
+        self.age.setEdgeLabelMode(QLabeledRangeSlider.EdgeLabelMode.NoLabel)
+        self.age.setMinimumWidth(180)
+        self.age.valueChanged.connect(self._schedule)
+        layout.addWidget(self.age)
+        self.attribute_row = QHBoxLayout()
+        layout.addLayout(self.attribute_row)
+        self.attribute_toggles: dict[str, TriStateToggle] = {}
+        self.person = QComboBox(objectName="personFilter")
+        self.person.addItem("Anyone", None)
+        self.person.currentIndexChanged.connect(self._schedule)
+        layout.addWidget(self.person)
+        layout.addStretch(1)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self.clear)
+        layout.addWidget(self.clear_button)
+        self.save_button = QPushButton("Save filter…")
+        self.save_button.clicked.connect(lambda: self.saveRequested.emit(self.current()))
+        layout.addWidget(self.save_button)
+        self._timer = QTimer(self, singleShot=True, interval=120)
+        self._timer.timeout.connect(lambda: self.changed.emit(self.current()))
+
+    def _schedule(self, *_args) -> None:
+        self._timer.start()
+
+    def set_attributes(self, names: list[str]) -> None:
+        for name in names:
+            if name not in self.attribute_toggles:
+                toggle = TriStateToggle(name)
+                toggle.stateChanged.connect(self._schedule)
+                self.attribute_toggles[name] = toggle
+                self.attribute_row.addWidget(toggle)
+
+    def set_people(self, people: list[Person]) -> None:
+        current = self.person.currentData()
+        self.person.blockSignals(True)
+        self.person.clear()
+        self.person.addItem("Anyone", None)
+        for p in people:
+            if not p.hidden and p.face_count:
+                self.person.addItem(p.label, p.id)
+        index = self.person.findData(current)
+        self.person.setCurrentIndex(max(0, index))
+        self.person.blockSignals(False)
+
+    def current(self) -> Filter:
+        low, high = self.age.value()
+        return Filter(
+            expressions=frozenset(n for n, b in self.expression_buttons.items() if b.isChecked()),
+            age_min=None if low <= AGE_MIN else float(low),
+            age_max=None if high >= AGE_MAX else float(high),
+            attributes=tuple((n, t.state) for n, t in self.attribute_toggles.items() if t.state is not None),
+            person=self.person.currentData(),
+        )
+
+    def apply(self, flt: Filter) -> None:
+        """Show a saved filter."""
+        for name, button in self.expression_buttons.items():
+            button.blockSignals(True)
+            button.setChecked(name in flt.expressions)
+            button.blockSignals(False)
+        self.age.blockSignals(True)
+        self.age.setValue((int(flt.age_min) if flt.age_min is not None else AGE_MIN, int(flt.age_max) if flt.age_max is not None else AGE_MAX))
+        self.age.blockSignals(False)
+        wanted = dict(flt.attributes)
+        self.set_attributes(list(wanted))
+        for name, toggle in self.attribute_toggles.items():
+            toggle.blockSignals(True)
+            toggle.set_state(wanted.get(name))
+            toggle.blockSignals(False)
+        self.person.blockSignals(True)
+        self.person.setCurrentIndex(max(0, self.person.findData(flt.person)))
+        self.person.blockSignals(False)
+        self._schedule()
+
+    def clear(self) -> None:
+        self.apply(Filter())

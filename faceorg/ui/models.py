@@ -1,0 +1,127 @@
+"""Qt item models for the three grids: photos, faces, people. They hold plain rows from the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from faceorg.core.person import Person
+from faceorg.store.browse import FaceTile, GridPhoto
+from faceorg.ui.thumbnails import ImageCache
+
+ItemRole = Qt.ItemDataRole.UserRole + 1
+SubtitleRole = Qt.ItemDataRole.UserRole + 2
+
+
+class _TileModel(QAbstractListModel):
+    """Rows of one kind, each with an image key; repaints a row when its image arrives."""
+
+    def __init__(self, images: ImageCache, parent=None):
+        super().__init__(parent)
+        self.images = images
+        self.items: list[Any] = []
+        self._rows_by_key: dict[object, list[int]] = {}
+        images.ready.connect(self._image_ready)
+
+    def image_key(self, item: Any) -> object:
+        raise NotImplementedError
+
+    def set_items(self, items: list[Any]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self._rows_by_key = {}
+        for row, item in enumerate(self.items):
+            self._rows_by_key.setdefault(self.image_key(item), []).append(row)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def _image_ready(self, key: object) -> None:
+        for row in self._rows_by_key.get(key, ()):
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    def item(self, index: QModelIndex) -> Any:
+        return self.items[index.row()] if index.isValid() and 0 <= index.row() < len(self.items) else None
+
+
+class PhotoGridModel(_TileModel):
+    def image_key(self, item: GridPhoto) -> object:
+        return ("thumb", item.hash)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        photo: GridPhoto | None = self.item(index)
+        if photo is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return photo.name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.images.thumbnail(photo.hash, photo.path)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return photo.path
+        if role == ItemRole:
+            return photo
+        return None
+
+
+class FaceGridModel(_TileModel):
+    def __init__(self, images: ImageCache, names: dict[int, str] | None = None, parent=None):
+        super().__init__(images, parent)
+        self.names = names or {}
+
+    def image_key(self, item: FaceTile) -> object:
+        return ("crop", item.id)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        face: FaceTile | None = self.item(index)
+        if face is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return face.photo_path.rsplit("/", 1)[-1]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.images.crop(face.id)
+        if role == SubtitleRole:
+            return "confirmed" if face.confirmed else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"face {face.id} in {face.photo_path}"
+        if role == ItemRole:
+            return face
+        return None
+
+
+class PeopleModel(_TileModel):
+    """People with their cover faces; the name is edited in place (F2 or double-click)."""
+
+    renameRequested = Signal(int, str)
+
+    def image_key(self, item: Person) -> object:
+        return ("crop", item.cover_face_id)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        person: Person | None = self.item(index)
+        if person is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return person.label if role == Qt.ItemDataRole.DisplayRole else (person.name or "")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.images.crop(person.cover_face_id) if person.cover_face_id else None
+        if role == SubtitleRole:
+            hidden = " · hidden" if person.hidden else ""
+            return f"{person.photo_count} photo{'s' if person.photo_count != 1 else ''}{hidden}"
+        if role == ItemRole:
+            return person
+        return None
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        person: Person | None = self.item(index)
+        if person is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        name = " ".join(str(value).split())
+        if name and name != (person.name or ""):
+            self.renameRequested.emit(person.id, name)
+        return False  # the store is the truth: the view refreshes from it

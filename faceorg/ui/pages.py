@@ -1,0 +1,148 @@
+"""The pages of the central area: empty state, photo grid, people, one album (or unsorted faces)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QCheckBox, QComboBox
+
+from faceorg.ui.delegate import TileDelegate
+from faceorg.ui.filter_bar import FilterBar
+from faceorg.ui.grid import make_grid
+from faceorg.ui.models import FaceGridModel, PeopleModel, PhotoGridModel
+from faceorg.ui.thumbnails import ImageCache
+
+
+class EmptyState(QWidget):
+    addRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("emptyState")
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        title = QLabel("Drag a folder of photos here", objectName="emptyTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint = QLabel("faceorg finds every face, groups them into people and lets you filter by expression, "
+                      "age and attributes.\nEverything is computed on this computer; your photos are never changed.",
+                      objectName="emptyHint")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
+        button = QPushButton("Add Folder…", objectName="emptyAdd")
+        button.clicked.connect(self.addRequested)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(button)
+        row.addStretch(1)
+        for widget in (title, hint):
+            layout.addWidget(widget)
+        layout.addSpacing(16)
+        layout.addLayout(row)
+        layout.addStretch(3)
+
+
+class PhotosPage(QWidget):
+    """The filter bar over the photo grid."""
+
+    def __init__(self, images: ImageCache, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel("All photos", objectName="pageTitle")
+        self.filter_bar = FilterBar()
+        self.model = PhotoGridModel(images, self)
+        self.grid = make_grid(TileDelegate(170), "photoGrid")
+        self.grid.setModel(self.model)
+        self.count = QLabel(objectName="resultCount")
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 8, 12, 0)
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.count)
+        layout.addLayout(header)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.grid, 1)
+
+
+class PeoplePage(QWidget):
+    mergeRequested = Signal()
+    hideRequested = Signal()
+    forgetRequested = Signal()
+
+    def __init__(self, images: ImageCache, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 8, 12, 4)
+        header.addWidget(QLabel("People", objectName="pageTitle"))
+        header.addStretch(1)
+        self.show_hidden = QCheckBox("Show hidden")
+        header.addWidget(self.show_hidden)
+        for text, signal, name in (("Merge", self.mergeRequested, "mergeButton"), ("Hide", self.hideRequested, "hideButton"),
+                                   ("Forget…", self.forgetRequested, "forgetButton")):
+            button = QPushButton(text, objectName=name)
+            button.clicked.connect(signal)
+            header.addWidget(button)
+        self.hint = QLabel("Double-click a person to open their album · F2 renames · select two or more to merge",
+                           objectName="pageHint")
+        self.model = PeopleModel(images, self)
+        self.grid = make_grid(TileDelegate(150, round_images=True, captions=2), "peopleGrid", editable=True)
+        self.grid.setModel(self.model)
+        layout.addLayout(header)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.grid, 1)
+
+
+class AlbumPage(QWidget):
+    """A person's faces, or the unsorted faces (person None), with the corrections the user can make."""
+
+    backRequested = Signal()
+    renameRequested = Signal()
+    rejectRequested = Signal()
+    moveRequested = Signal()
+    newPersonRequested = Signal()
+    coverRequested = Signal()
+    nameSelectionRequested = Signal()
+
+    def __init__(self, images: ImageCache, parent=None):
+        super().__init__(parent)
+        self.person_id: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 8, 12, 4)
+        self.back = QPushButton("‹ People", objectName="backButton")
+        self.back.clicked.connect(self.backRequested)
+        self.title = QLabel(objectName="pageTitle")
+        self.subtitle = QLabel(objectName="pageHint")
+        header.addWidget(self.back)
+        header.addWidget(self.title)
+        header.addWidget(self.subtitle)
+        header.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, signal in (("rename", "Rename…", self.renameRequested), ("cover", "Use as cover", self.coverRequested),
+                                  ("reject", "Not this person", self.rejectRequested), ("move", "Move to…", self.moveRequested),
+                                  ("new", "New person from selection", self.newPersonRequested),
+                                  ("name", "Name selected…", self.nameSelectionRequested)):
+            button = QPushButton(text, objectName=f"{key}Button")
+            button.clicked.connect(signal)
+            self.buttons[key] = button
+            header.addWidget(button)
+        self.model = FaceGridModel(images, parent=self)
+        self.grid = make_grid(TileDelegate(130, round_images=False, captions=2), "faceGrid")
+        self.grid.setModel(self.model)
+        layout.addLayout(header)
+        layout.addWidget(self.grid, 1)
+
+    def show_person(self, person_id: int | None, title: str, subtitle: str) -> None:
+        self.person_id = person_id
+        self.title.setText(title)
+        self.subtitle.setText(subtitle)
+        unsorted = person_id is None
+        for key in ("rename", "cover", "reject"):
+            self.buttons[key].setVisible(not unsorted)
+        self.buttons["name"].setVisible(unsorted)
+        self.back.setVisible(not unsorted)
+
+    def selected_faces(self) -> list[int]:
+        return [self.model.item(i).id for i in self.grid.selectionModel().selectedIndexes()]

@@ -1,0 +1,100 @@
+"""The sidebar: Library (all photos and each folder), People, Unsorted faces, saved Filters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from faceorg.store.browse import Folder
+
+RoleKind = Qt.ItemDataRole.UserRole + 10
+RoleValue = Qt.ItemDataRole.UserRole + 11
+
+
+class Sidebar(QTreeWidget):
+    """Emits `chosen(kind, value)`: ("all", None), ("folder", id), ("people", None), ("unsorted", None), ("filter", name)."""
+
+    chosen = Signal(str, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setHeaderHidden(True)
+        self.setRootIsDecorated(False)
+        self.setIndentation(14)
+        self.setMinimumWidth(200)
+        self.library = self._section("Library")
+        self.all_photos = self._item(self.library, "All photos", "all", None)
+        self.people_section = self._section("People")
+        self.people = self._item(self.people_section, "People", "people", None)
+        self.unsorted = self._item(self.people_section, "Unsorted faces", "unsorted", None)
+        self.filters = self._section("Filters")
+        self.expandAll()
+        self.currentItemChanged.connect(self._on_current)
+        self.setCurrentItem(self.all_photos)
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self, [title.upper()])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = item.font(0)
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        item.setFont(0, font)
+        return item
+
+    @staticmethod
+    def _item(parent: QTreeWidgetItem, text: str, kind: str, value: object) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [text])
+        item.setData(0, RoleKind, kind)
+        item.setData(0, RoleValue, value)
+        return item
+
+    def _on_current(self, current: QTreeWidgetItem | None, _previous) -> None:
+        if current is not None and current.data(0, RoleKind):
+            self.chosen.emit(current.data(0, RoleKind), current.data(0, RoleValue))
+
+    def set_counts(self, photos: int, people: int, unsorted: int) -> None:
+        self.all_photos.setText(0, f"All photos  ({photos})")
+        self.people.setText(0, f"People  ({people})")
+        self.unsorted.setText(0, f"Unsorted faces  ({unsorted})")
+
+    def set_folders(self, folders: list[Folder]) -> None:
+        current = self.current_choice()
+        for i in reversed(range(1, self.library.childCount())):
+            self.library.removeChild(self.library.child(i))
+        for folder in folders:
+            item = self._item(self.library, f"{folder.path.rsplit('/', 1)[-1] or folder.path}  ({folder.photos})", "folder", folder.id)
+            item.setToolTip(0, folder.path)
+        self._restore(current)
+
+    def set_filters(self, names: list[str]) -> None:
+        current = self.current_choice()
+        self.filters.takeChildren()
+        for name in names:
+            self._item(self.filters, name, "filter", name)
+        self.filters.setHidden(not names)
+        self._restore(current)
+
+    def current_choice(self) -> tuple[str, object] | None:
+        item = self.currentItem()
+        return (item.data(0, RoleKind), item.data(0, RoleValue)) if item is not None else None
+
+    def _restore(self, choice: tuple[str, object] | None) -> None:
+        if choice is None:
+            return
+        for section in (self.library, self.people_section, self.filters):
+            for i in range(section.childCount()):
+                child = section.child(i)
+                if (child.data(0, RoleKind), child.data(0, RoleValue)) == choice:
+                    self.blockSignals(True)
+                    self.setCurrentItem(child)
+                    self.blockSignals(False)
+                    return
+
+    def select(self, kind: str, value: object = None) -> None:
+        for section in (self.library, self.people_section, self.filters):
+            for i in range(section.childCount()):
+                child = section.child(i)
+                if child.data(0, RoleKind) == kind and child.data(0, RoleValue) == value:
+                    self.setCurrentItem(child)
+                    return
