@@ -9,7 +9,8 @@ from faceorg.cli.output import emit_json, face_json
 from faceorg.cli.people_cmd import resolve_person
 from faceorg.core.filters import Filter, parse_age_range, parse_attributes, parse_expressions
 from faceorg.store import faces as face_repo
-from faceorg.store.queries import find_photos
+from faceorg.store.browse import photo_rows
+from faceorg.store.face_index import FaceIndex
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -37,13 +38,14 @@ def run(args: argparse.Namespace) -> int:
     _, conn = open_library(args)
     with conn:
         flt = filter_from(args, conn)
-        matches = find_photos(conn, flt)
+        matches = FaceIndex.load(conn).matches(flt)
+        paths = {p.id: p.path for p in photo_rows(conn, [photo for photo, _ in matches])}
         if args.json:
             emit_json([
-                {"path": m.path, "faces": [{"id": f.id, **face_json(f.record)} for f in face_repo.load(conn, list(m.face_ids))]}
-                for m in matches
+                {"path": paths[photo], "faces": [{"id": f.id, **face_json(f.record)} for f in face_repo.load(conn, faces)]}
+                for photo, faces in matches
             ])
         else:
-            for m in matches:
-                print(m.path)
+            for photo, _ in matches:
+                print(paths[photo])
     return 0

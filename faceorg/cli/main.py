@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faceorg", description="Find faces in your photos, group them into people, filter by expression, age and attributes.")
     parser.add_argument("--version", action="version", version=f"faceorg {__version__}")
     parser.add_argument("--db", metavar="FILE", help="library file for the app (default: the per-user library.db)")
+    parser.add_argument("--selftest", action="store_true", help="check that every model loads and works on a sample photo, then exit")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub)
@@ -33,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.selftest:
+        from faceorg.selftest import run_selftest
+
+        return run_selftest()
     if not hasattr(args, "run"):
         from faceorg.ui.app import run_app  # no command: the desktop app
 

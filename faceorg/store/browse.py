@@ -9,14 +9,6 @@ import os
 import sqlite3
 from dataclasses import dataclass
 
-from faceorg.core.filters import Filter
-from faceorg.store.queries import face_condition
-
-ORDERS = {
-    "taken": "COALESCE(p.taken_at, p.mtime), p.id",
-    "name": "p.name COLLATE NOCASE, p.id",
-}
-
 
 @dataclass(frozen=True)
 class GridPhoto:
@@ -34,22 +26,14 @@ class Folder:
     photos: int
 
 
-def grid_photos(conn: sqlite3.Connection, flt: Filter | None = None, order: str = "taken",
-                folder_id: int | None = None) -> list[GridPhoto]:
-    """The photos a grid shows: all present photos, or those with a face matching `flt`."""
-    params: list = []
-    where = ["p.status = 'ok'"]
-    if folder_id is not None:
-        where.append("p.folder_id = ?")
-        params.append(folder_id)
-    if flt is not None and not flt.is_empty:
-        condition, extra = face_condition(flt)
-        where.append(f"EXISTS (SELECT 1 FROM faces f WHERE f.photo_id = p.id AND {condition})")
-        params.extend(extra)
-    rows = conn.execute(
-        f"SELECT p.id, p.path, p.hash, p.name, COALESCE(p.taken_at, p.mtime) FROM photos p "
-        f"WHERE {' AND '.join(where)} ORDER BY {ORDERS[order]}", params).fetchall()
-    return [GridPhoto(*r) for r in rows]
+def photo_rows(conn: sqlite3.Connection, photo_ids: list[int]) -> list[GridPhoto]:
+    """Grid rows for some photo ids, in the order given (the grid loads them a page at a time)."""
+    found: dict[int, GridPhoto] = {}
+    for start in range(0, len(photo_ids), 900):
+        chunk = [int(i) for i in photo_ids[start:start + 900]]
+        for r in conn.execute(f"SELECT id, path, hash, name, COALESCE(taken_at, mtime) FROM photos WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            found[r[0]] = GridPhoto(*r)
+    return [found[int(i)] for i in photo_ids if int(i) in found]
 
 
 def folders(conn: sqlite3.Connection) -> list[Folder]:

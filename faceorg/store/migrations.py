@@ -99,6 +99,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE faces ADD COLUMN background INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX faces_unsorted ON faces(person_id, background, forgotten);
     """,
+    # 4: a covering index with just what filters read, so the filter snapshot never touches
+    # the wide face rows (embeddings, JSON); photos in display order without a sort.
+    """
+    CREATE INDEX faces_filter ON faces(photo_id, expression, age, person_id, background, forgotten);
+    CREATE INDEX photos_taken_order ON photos(status, COALESCE(taken_at, mtime), id, folder_id);
+    """,
 )
 
 LATEST = len(MIGRATIONS)

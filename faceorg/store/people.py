@@ -27,11 +27,21 @@ _LIST = """
 """
 
 
-def all_people(conn: sqlite3.Connection, include_hidden: bool = True) -> list[Person]:
-    """Every person, named ones first by name, then the others by size."""
+def all_people(conn: sqlite3.Connection, include_hidden: bool = True,
+               counts: dict[int, tuple[int, int]] | None = None) -> list[Person]:
+    """Every person, named ones first by name, then the others by size.
+
+    `counts` (person -> (faces, photos), e.g. from a `FaceIndex`) saves the counting
+    pass over all faces; without it SQL counts them.
+    """
     where = "" if include_hidden else "AND pe.hidden = 0"
-    rows = conn.execute(_LIST.format(where=where) + " ORDER BY pe.name IS NULL, pe.name COLLATE NOCASE, faces DESC, pe.id").fetchall()
-    return [_person(r) for r in rows]
+    if counts is None:
+        rows = [_person(r) for r in conn.execute(_LIST.format(where=where)).fetchall()]
+    else:
+        rows = [Person(id=r[0], name=r[1], hidden=bool(r[2]), cover_face_id=r[3],
+                       face_count=counts.get(r[0], (0, 0))[0], photo_count=counts.get(r[0], (0, 0))[1])
+                for r in conn.execute(f"SELECT id, name, hidden, cover_face_id FROM people pe WHERE 1 {where}")]
+    return sorted(rows, key=lambda p: (p.name is None, (p.name or "").lower(), -p.face_count, p.id))
 
 
 def get(conn: sqlite3.Connection, person_id: int) -> Person | None:

@@ -7,9 +7,10 @@ Reads go through the `QueryRunner` (pool threads), scans and re-clustering throu
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Signal
+from PySide6.QtCore import QByteArray, QMetaObject, QModelIndex, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter, QStackedWidget
 
@@ -19,6 +20,7 @@ from faceorg.people import decisions
 from faceorg.store import browse, faces as face_repo, people
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect
+from faceorg.store.face_index import FaceIndex
 from faceorg.ui import dialogs
 from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
@@ -49,6 +51,9 @@ class MainWindow(QMainWindow):
         self.worker, self.worker_thread = start_worker(config, pipeline_factory)
         self.scanning = False
         self.choice: tuple[str, object] = ("all", None)
+        self._indexes: dict[bool, tuple[int, FaceIndex]] = {}
+        self._index_locks = {True: threading.Lock(), False: threading.Lock()}
+        self._generation = 0
         self._build()
         self._connect_worker()
         self._build_menus()
@@ -62,7 +67,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.empty = EmptyState()
         self.empty.addRequested.connect(self.add_folder_dialog)
-        self.photos = PhotosPage(self.images)
+        self.photos = PhotosPage(self.images, self.conn)
         self.photos.filter_bar.changed.connect(lambda _f: self.load_photos())
         self.photos.filter_bar.saveRequested.connect(self.save_filter)
         self.photos.grid.activated.connect(self.open_photo)
@@ -175,6 +180,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("grid/order", self.order)
         self.worker.cancel()
+        QMetaObject.invokeMethod(self.worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
+        self.worker.deleteLater()  # deleted by its own thread as that thread ends
         self.worker_thread.quit()
         self.worker_thread.wait(30000)
         self.queries.wait_idle()
@@ -234,9 +241,29 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     # -- what the sidebar shows ----------------------------------------------------
+    def face_index(self, conn, with_faces: bool = True) -> FaceIndex:
+        """The filter snapshot, reloaded (on a pool thread) after the library changed. An
+        unfiltered grid makes do with the photo order alone, so the first paint is quick."""
+        generation = self._generation
+        full = self._indexes.get(True)
+        if full is not None and full[0] == generation:
+            return full[1]
+        with self._index_locks[with_faces]:  # one lock per kind: the quick one never waits for the full one
+            cached = self._indexes.get(with_faces)
+            if cached is None or cached[0] != generation:
+                cached = (generation, FaceIndex.load(conn, with_faces=with_faces))
+                self._indexes[with_faces] = cached
+            return cached[1]
+
     def refresh(self) -> None:
-        self.queries.ask("sidebar", _sidebar_data, self._show_sidebar)
+        self._generation += 1
         self.show_choice(*self.choice, keep_page=True)
+        self.queries.ask("sidebar", self._sidebar_data, self._show_sidebar)
+
+    def _sidebar_data(self, conn):
+        index = self.face_index(conn)
+        everyone = people.all_people(conn, counts=index.person_counts())
+        return browse.folders(conn), everyone, len(index.unsorted_faces()), index.attribute_names, len(index.photo_ids)
 
     def _show_sidebar(self, data) -> None:
         folders, people_list, unsorted, attributes, photo_total = data
@@ -281,17 +308,21 @@ class MainWindow(QMainWindow):
         flt = self.photos.filter_bar.current()
         folder = self.choice[1] if self.choice[0] == "folder" else None
         order = self.order
-        self.queries.ask("photos", lambda conn: browse.grid_photos(conn, flt, order, folder), self._show_photos)
+        self.queries.ask("photos", lambda conn: self.face_index(conn, not flt.is_empty).photos(flt, order, folder), self._show_photos)
 
-    def _show_photos(self, rows) -> None:
-        self.photos.model.set_items(rows)
-        self.photos.count.setText(f"{len(rows)} photo{'s' if len(rows) != 1 else ''}")
+    def _show_photos(self, ids) -> None:
+        self.photos.model.set_ids(ids)
+        self.photos.count.setText(f"{len(ids)} photo{'s' if len(ids) != 1 else ''}")
         self.photosShown.emit()
 
     def load_people(self) -> None:
         hidden = self.people_page.show_hidden.isChecked()
-        self.queries.ask("people", lambda conn: [p for p in people.all_people(conn, include_hidden=hidden) if p.face_count],
-                         self.people_page.model.set_items)
+
+        def fetch(conn):
+            counts = self.face_index(conn).person_counts()
+            return [p for p in people.all_people(conn, include_hidden=hidden, counts=counts) if p.face_count]
+
+        self.queries.ask("people", fetch, self.people_page.model.set_items)
 
     def load_album(self, person_id: int | None) -> None:
         def fetch(conn):
@@ -318,7 +349,7 @@ class MainWindow(QMainWindow):
     # -- the viewer ----------------------------------------------------------------
     def open_photo(self, index: QModelIndex) -> None:
         self.viewer_return = self.photos
-        self.viewer_list = list(self.photos.model.items)
+        self.viewer_list = self.photos.model
         self._view_row(index.row())
 
     def open_face_photo(self, index: QModelIndex) -> None:
@@ -458,9 +489,3 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Undone: {summary}", 6000)
         self.refresh()
 
-
-def _sidebar_data(conn):
-    everyone = people.all_people(conn)
-    unsorted = len(people.unsorted_face_ids(conn))
-    total = conn.execute("SELECT COUNT(*) FROM photos WHERE status = 'ok'").fetchone()[0]
-    return browse.folders(conn), everyone, unsorted, browse.attribute_names(conn), total

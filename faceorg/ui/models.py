@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
+
+import numpy as np
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from faceorg.core.person import Person
-from faceorg.store.browse import FaceTile, GridPhoto
+from faceorg.store.browse import FaceTile, GridPhoto, photo_rows
 from faceorg.ui.thumbnails import ImageCache
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -47,12 +50,62 @@ class _TileModel(QAbstractListModel):
         return self.items[index.row()] if index.isValid() and 0 <= index.row() < len(self.items) else None
 
 
-class PhotoGridModel(_TileModel):
-    def image_key(self, item: GridPhoto) -> object:
-        return ("thumb", item.hash)
+class PhotoGridModel(QAbstractListModel):
+    """The photo grid over a list of photo ids; row details are read a page at a time when first
+    painted, so 100 000 results cost one array, not 100 000 objects."""
+
+    PAGE = 256
+
+    def __init__(self, images: ImageCache, conn: sqlite3.Connection, parent=None):
+        super().__init__(parent)
+        self.images = images
+        self.conn = conn
+        self.ids = np.zeros(0, dtype=np.int64)
+        self._pages: dict[int, list[GridPhoto]] = {}
+        self._rows_by_key: dict[object, list[int]] = {}
+        images.ready.connect(self._image_ready)
+
+    def set_ids(self, ids: np.ndarray) -> None:
+        self.beginResetModel()
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self._pages = {}
+        self._rows_by_key = {}
+        self.endResetModel()
+
+    @property
+    def items(self) -> list[GridPhoto]:
+        """Every row (loads all pages: for tests and the viewer's list, not for painting)."""
+        return [self.photo(row) for row in range(len(self.ids))]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, row: int) -> GridPhoto:
+        return self.photo(row)
+
+    def photo(self, row: int) -> GridPhoto:
+        page = row // self.PAGE
+        if page not in self._pages:
+            start = page * self.PAGE
+            rows = photo_rows(self.conn, self.ids[start:start + self.PAGE].tolist())
+            self._pages[page] = rows
+            for offset, item in enumerate(rows):
+                self._rows_by_key.setdefault(("thumb", item.hash), []).append(start + offset)
+        return self._pages[page][row % self.PAGE]
+
+    def item(self, index: QModelIndex) -> GridPhoto | None:
+        return self.photo(index.row()) if index.isValid() and 0 <= index.row() < len(self.ids) else None
+
+    def _image_ready(self, key: object) -> None:
+        for row in self._rows_by_key.get(key, ()):
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        photo: GridPhoto | None = self.item(index)
+        photo = self.item(index)
         if photo is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:

@@ -43,13 +43,13 @@ class EmptyState(QWidget):
 class PhotosPage(QWidget):
     """The filter bar over the photo grid."""
 
-    def __init__(self, images: ImageCache, parent=None):
+    def __init__(self, images: ImageCache, conn, parent=None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("All photos", objectName="pageTitle")
         self.filter_bar = FilterBar()
-        self.model = PhotoGridModel(images, self)
+        self.model = PhotoGridModel(images, conn, self)
         self.grid = make_grid(TileDelegate(170), "photoGrid")
         self.grid.setModel(self.model)
         self.count = QLabel(objectName="resultCount")

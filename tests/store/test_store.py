@@ -14,7 +14,8 @@ from faceorg.store import faces, models, photos
 from faceorg.store.db import StoreError, connect, schema_version, transaction
 from faceorg.store.migrations import LATEST
 from faceorg.store.photos import FileFacts
-from faceorg.store.queries import find_photos, stats
+from faceorg.store.face_index import FaceIndex
+from faceorg.store.queries import stats
 
 
 def _face(expression: str, age: float, male: float, x: float = 0.0, smiling: float | None = None) -> FaceRecord:
@@ -108,10 +109,11 @@ def test_move_keeps_the_faces_and_missing_photos_leave_queries(conn):
     photo_id = _add_photo(conn, "/photos/a.jpg", [_face("happy", 30, 0.9)])
     face_ids = [f.id for f in faces.of_photo(conn, photo_id)]
     photos.mark_missing(conn, [photo_id])
-    assert find_photos(conn, Filter()) == []
+    assert FaceIndex.load(conn).matches(Filter()) == []
     assert photos.missing_with_hash(conn, "a.jpg").id == photo_id
     photos.move(conn, photo_id, FileFacts("/photos/b.jpg", 100, 2.0, "a.jpg"), None)
-    assert [m.path for m in find_photos(conn, Filter())] == ["/photos/b.jpg"]
+    assert FaceIndex.load(conn).matches(Filter()) == [(photo_id, face_ids)]
+    assert photos.get(conn, photo_id).path == "/photos/b.jpg"
     assert [f.id for f in faces.of_photo(conn, photo_id)] == face_ids
 
 
@@ -121,8 +123,10 @@ def test_filters_combine_on_one_face(conn):
     _add_photo(conn, "/photos/sad-woman-and-old-happy-man.jpg", [_face("sad", 25, 0.1), _face("happy", 70, 0.95, x=100)])
     _add_photo(conn, "/photos/surprised-child.jpg", [_face("surprise", 8, 0.5)])
 
+    index = FaceIndex.load(conn)
+
     def paths(**kw):
-        return sorted(m.path.rsplit("/", 1)[1] for m in find_photos(conn, Filter(**kw)))
+        return sorted(photos.get(conn, int(i)).path.rsplit("/", 1)[1] for i in index.photos(Filter(**kw)))
 
     assert paths(expressions=frozenset({"happy"})) == ["happy-man.jpg", "happy-woman.jpg", "sad-woman-and-old-happy-man.jpg"]
     # the sad woman is 25 and the happy man is 70: no single face is both happy and 20-35
@@ -132,14 +136,14 @@ def test_filters_combine_on_one_face(conn):
     # an attribute no model computed matches neither "yes" nor "no"
     assert paths(attributes=(("Eyeglasses", True),)) == []
     assert paths(attributes=(("Eyeglasses", False),)) == []
-    match = find_photos(conn, Filter(expressions=frozenset({"happy"}), age_min=60))
-    assert len(match) == 1 and len(match[0].face_ids) == 1
+    match = index.matches(Filter(expressions=frozenset({"happy"}), age_min=60))
+    assert len(match) == 1 and len(match[0][1]) == 1
 
 
 def test_age_range_ends_are_whole_years_included(conn):
     _add_photo(conn, "/photos/a.jpg", [_face("happy", 35.4, 0.9)])
     _add_photo(conn, "/photos/b.jpg", [_face("happy", 35.6, 0.9)])
-    found = [m.path for m in find_photos(conn, Filter(age_min=20, age_max=35))]
+    found = [photos.get(conn, int(i)).path for i in FaceIndex.load(conn).photos(Filter(age_min=20, age_max=35))]
     assert found == ["/photos/a.jpg"]
 
 
@@ -161,3 +165,15 @@ def test_a_failed_transaction_leaves_nothing_behind(conn):
             photos.upsert(conn, FileFacts("/photos/x.jpg", 1, 1.0), None, PhotoStatus.OK)
             raise RuntimeError("crash in the middle of a photo")
     assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0
+
+
+def test_the_photo_order_and_the_unfiltered_grid(conn):
+    a = _add_photo(conn, "/photos/b-early.jpg", [_face("happy", 30, 0.9)])
+    b = _add_photo(conn, "/photos/a-late.jpg", [])
+    conn.execute("UPDATE photos SET taken_at = 100 WHERE id = ?", (a,))
+    conn.execute("UPDATE photos SET taken_at = 200 WHERE id = ?", (b,))
+    index = FaceIndex.load(conn)
+    assert list(index.photos(Filter())) == [a, b], "no filter: every photo, faces or not, by date taken"
+    assert list(index.photos(Filter(), order="name")) == [b, a]
+    assert list(index.photos(Filter(expressions=frozenset({"happy"})))) == [a]
+    assert index.person_counts() == {}

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from faceorg.core.filters import Filter
 from faceorg.store import browse, people
+from faceorg.store.face_index import FaceIndex
 from faceorg.store.db import connect
 from tests.helpers import copy_photos
 
@@ -58,7 +59,7 @@ def test_drop_scan_people_rename_filter(window, qtbot, faces_dir, config):
         bar.expression_buttons["happy"].setChecked(True)
         bar.age.setValue((20, 45))
     shown = [p.id for p in window.photos.model.items]
-    expected = [p.id for p in browse.grid_photos(conn, Filter(expressions=frozenset({"happy"}), age_min=20, age_max=45))]
+    expected = list(FaceIndex.load(conn).photos(Filter(expressions=frozenset({"happy"}), age_min=20, age_max=45)))
     assert shown == expected
     assert 0 < len(shown) < summary.scanned
     # and by person
@@ -66,7 +67,7 @@ def test_drop_scan_people_rename_filter(window, qtbot, faces_dir, config):
         bar.clear()
         bar.person.setCurrentIndex(bar.person.findData(first.id))
     shown = {p.id for p in window.photos.model.items}
-    assert shown == {p.id for p in browse.grid_photos(conn, Filter(person=first.id))}
+    assert shown == set(FaceIndex.load(conn).photos(Filter(person=first.id)).tolist())
     conn.close()
 
 
