@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from faceorg.core.identity import SAME_PERSON_DISTANCE
+from faceorg.core.identity import LINK_DISTANCE
 from faceorg.core.person import AssignedBy
 from faceorg.people.index import IdentityIndex
 from faceorg.store import faces as face_repo
@@ -28,7 +28,7 @@ def rejected_people(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, 
 
 
 def assign_faces(conn: sqlite3.Connection, index: IdentityIndex, face_ids: list[int],
-                 threshold: float = SAME_PERSON_DISTANCE) -> int:
+                 threshold: float = LINK_DISTANCE) -> int:
     """Give each unsorted face among `face_ids` its one close person; returns how many were placed."""
     if not face_ids:
         return 0

@@ -34,6 +34,12 @@ class IdentityIndex:
         self.person_ids = np.concatenate([self.person_ids, np.asarray(person_ids, dtype=np.int64)])
         self.vectors = np.concatenate([self.vectors, np.asarray(vectors, dtype=np.float32)])
 
+    def similarities(self, vector: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            return (torch.from_numpy(self.vectors) @ torch.from_numpy(np.asarray(vector, dtype=np.float32))).numpy()
+
     def best_person(self, vector: np.ndarray, threshold: float, excluded: set[int] = frozenset()) -> int | None:
         """The one person with a face closer than `threshold`, if exactly one person has such a face.
 
@@ -42,8 +48,7 @@ class IdentityIndex:
         """
         if not len(self):
             return None
-        distances = 1.0 - self.vectors @ np.asarray(vector, dtype=np.float32)
-        close = distances < threshold
+        close = self.similarities(vector) > 1.0 - threshold
         candidates = set(self.person_ids[close].tolist()) - set(excluded)
         if len(candidates) != 1:
             return None

