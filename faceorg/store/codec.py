@@ -27,7 +27,7 @@ def unpack_matrix(blobs: list[bytes]) -> np.ndarray:
     """Many embedding blobs as one (n, d) float32 matrix, without a Python loop per value."""
     if not blobs:
         return np.zeros((0, 0), dtype=EMBEDDING_DTYPE)
-    return np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
+    return np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1).copy()  # writable, for torch
 
 
 def to_json(value: Any) -> str | None:
