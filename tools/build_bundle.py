@@ -27,7 +27,7 @@ SPEC = REPO / "faceorg.spec"
 DIST = REPO / "dist"
 BUILD = REPO / "build"
 DEFAULT_PHOTOS = REPO.parent / "shared" / "faces" / "facenet"
-GUI_WAIT_S = 60.0
+GUI_WAIT_S = 30.0
 
 
 def ensure_pyinstaller() -> None:
@@ -77,8 +77,8 @@ def size_on_disk(root: Path) -> tuple[int, dict[str, int]]:
             total += size
             try:
                 top = path.relative_to(internal).parts[0]
-            except ValueError:
-                top = path.name
+            except ValueError:  # the executables, each with the archive of Python modules appended
+                top = f"{path.name} (executable + Python modules)"
             parts[top] = parts.get(top, 0) + size
     return total, parts
 
@@ -120,10 +120,13 @@ def gui_start(exe: Path, env: dict[str, str], db: Path) -> str:
         output, _ = process.communicate(timeout=GUI_WAIT_S)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.communicate()
-        return f"not measured: still open after {GUI_WAIT_S:.0f} s (the app does not support FACEORG_EXIT_AFTER_PAINT=1 yet)"
+        output, _ = process.communicate()
+        if "Traceback" in output:
+            return f"FAILED: an error while starting\n{output[-2000:]}"
+        return (f"not measured: the window was still open, without errors, after {GUI_WAIT_S:.0f} s "
+                "(the app does not support FACEORG_EXIT_AFTER_PAINT=1 yet)")
     seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    if process.returncode != 0 or "Traceback" in output:
         return f"FAILED: exit status {process.returncode}\n{output[-2000:]}"
     return f"{seconds:.2f} s to first paint (offscreen, one run)"
 
@@ -178,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
 
         total, parts = size_on_disk(exe.parent if sys.platform != "darwin" else DIST / "faceorg")
         biggest = sorted(parts.items(), key=lambda kv: -kv[1])[:4]
-        figures.append(("bundle size", f"{total / 1e6:,.0f} MB on disk in {exe.parent} "
-                        f"(largest: {', '.join(f'{k} {v / 1e6:,.0f} MB' for k, v in biggest)})"))
+        figures.append(("bundle size", f"{total / 1e6:,.0f} MB ({total / 2**30:.2f} GiB) on disk in {exe.parent}; "
+                        f"largest: {', '.join(f'{k} {v / 1e6:,.0f} MB' for k, v in biggest)}"))
         figures.append(("build time", f"{build_seconds:.0f} s" if build_seconds is not None else "not built (--no-build)"))
         version_s, version_ok = median_time([str(exe), "--version"], env)
         figures.append(("start-up --version", f"{version_s:.2f} s (median of 3){'' if version_ok else ' FAILED'}"))
@@ -187,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         figures.append(("start-up --selftest", f"{selftest_s:.2f} s (median of 3){'' if selftest_ok else ' FAILED'}"))
         failures += (not version_ok) + (not selftest_ok)
         figures.append(("scan", scan_line))
-        figures.append(("GUI start-up", gui_start(exe, env, home / "gui.db")))
+        gui = gui_start(exe, env, home / "gui.db")
+        failures += gui.startswith("FAILED")
+        figures.append(("GUI start-up", gui))
 
     print("\nfaceorg bundle" + (" (CPU only)" if args.cpu_only else ""))
     for label, value in figures:
