@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.faceorg-installed
 
-.PHONY: install run test bench bundle clean
+.PHONY: install run test bench bench-deps screenshots bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,25 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
-bench: $(STAMP)
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+# face_recognition is only a yardstick for bench/scan.py; --no-deps keeps it from building dlib
+# from source (dlib-bin already provides the dlib module).
+bench-deps: $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps face_recognition==1.3.0
+
+bench: bench-deps
+	for script in verification stages junk cluster library gui embed_speed scan; do \
+		echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
+
+# PNGs of the main screens in out/screenshots (a real X server under Xvfb when installed).
+screenshots: $(STAMP)
+	mkdir -p out/screenshots
+	if command -v xvfb-run >/dev/null; then \
+		FACEORG_SCREENSHOTS=out/screenshots QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m pytest -q tests/ui/test_screenshots.py; \
+	else \
+		FACEORG_SCREENSHOTS=out/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/ui/test_screenshots.py; fi
+
+bundle: $(STAMP)
+	$(BIN)/python tools/build_bundle.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

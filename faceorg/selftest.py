@@ -6,8 +6,9 @@ check, "ok   ..." or "FAIL ...", and exit status 0 only when every check passed.
 for a fresh install, for the PyInstaller bundle right after it is built, and for a user
 reporting a problem.
 
-`bundled_model_specs()` is also what faceorg.spec builds its list of model files from, so
-a model added to faceorg.vision cannot be forgotten in the bundle.
+`bundle_model_files()` (from `bundled_model_specs()`, every ModelSpec in faceorg.vision) is
+also what faceorg.spec builds its list of model files from, so a model added to
+faceorg.vision cannot be forgotten in the bundle.
 """
 
 from __future__ import annotations
@@ -104,18 +105,21 @@ class _Report:
 
 
 def _error_text(error: BaseException) -> str:
+    """A WeightsError already says what to do; anything else is named by its type."""
+    from faceorg.vision.weights import WeightsError
+
     text = str(error) or type(error).__name__
-    return text if type(error).__name__ in ("WeightsError",) else f"{type(error).__name__}: {text}"
+    return text if isinstance(error, WeightsError) else f"{type(error).__name__}: {text}"
 
 
-def _check_weights(report: _Report) -> list[ModelSpec]:
+def _check_weights(report: _Report) -> None:
     from faceorg.vision.weights import WeightsError, locate
 
     try:
         specs = bundled_model_specs()
     except Exception as error:  # a vision module that does not import: say which
         report.fail("weights", f"could not list the models: {_error_text(error)}")
-        return []
+        return
     missing = 0
     for spec in specs:
         try:
@@ -125,7 +129,6 @@ def _check_weights(report: _Report) -> list[ModelSpec]:
             report.fail(f"weights {spec.task}", str(error))
     if not missing:
         report.ok("weights", f"{len(specs)} model files found, checksums match")
-    return specs
 
 
 def _judge(update: dict[str, Any]) -> list[tuple[bool, str]]:
@@ -145,7 +148,8 @@ def _judge(update: dict[str, Any]) -> list[tuple[bool, str]]:
             total = sum(float(v) for v in value.values())
             good = bool(value) and abs(total - 1.0) < 1e-3 and all(0.0 <= float(v) <= 1.0 for v in value.values())
             top = max(value, key=value.get) if value else "-"
-            seen.append((good, f"{len(value)} probabilities summing to {total:.4f}, top {top} {float(value.get(top, 0.0)):.2f}"))
+            seen.append((good, f"{len(value)} probabilities summing to {total:.4f}, "
+                               f"top {top} {float(value.get(top, 0.0)):.2f}"))
         elif key == "age":
             spread = f" ± {float(update['age_spread']):.1f}" if "age_spread" in update else ""
             seen.append((1.0 <= float(value) <= 100.0, f"age {float(value):.1f}{spread} years"))
@@ -153,7 +157,8 @@ def _judge(update: dict[str, Any]) -> list[tuple[bool, str]]:
             seen.append((0.0 <= float(value) <= 1.0, f"P(male) {float(value):.3f}"))
         elif key == "attributes":
             bad = {k: v for k, v in value.items() if not 0.0 <= float(v) <= 1.0}
-            seen.append((not bad, f"{len(value)} attribute{'s' * (len(value) != 1)} in [0, 1]" if not bad else f"attributes out of [0, 1]: {bad}"))
+            seen.append((not bad, f"attributes out of [0, 1]: {bad}" if bad
+                         else f"{len(value)} attribute{'s' * (len(value) != 1)} in [0, 1]"))
         elif isinstance(value, float) and not math.isfinite(value):
             seen.append((False, f"{key} is {value}"))
     return seen
@@ -209,7 +214,8 @@ def _check_vision(report: _Report, device: str) -> None:
             embeddings[name] = np.asarray(updates[0]["embedding"], dtype=np.float64)
     if "embed-torch" in embeddings and "embed-dlib" in embeddings:
         distance = 1.0 - float(embeddings["embed-torch"] @ embeddings["embed-dlib"])
-        report.expect("torch vs dlib-bin", distance < MAX_DESCRIPTOR_DISTANCE, f"cosine distance {max(distance, 0.0):.1e} (limit {MAX_DESCRIPTOR_DISTANCE:.0e})")
+        report.expect("torch vs dlib-bin", distance < MAX_DESCRIPTOR_DISTANCE,
+                      f"cosine distance {max(distance, 0.0):.1e} (limit {MAX_DESCRIPTOR_DISTANCE:.0e})")
     else:
         report.fail("torch vs dlib-bin", "needs both embed-torch and embed-dlib to work")
 

@@ -13,11 +13,6 @@ from faceorg.config import Config, load_config
 from faceorg.resources import resources_dir
 
 
-def style_sheet() -> str:
-    path = resources_dir() / "style.qss"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
 def create_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("faceorg")
@@ -26,7 +21,6 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     icon = resources_dir() / "icons" / "faceorg.png"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
-    app.setStyleSheet(style_sheet())
     return app
 
 

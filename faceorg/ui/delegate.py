@@ -11,6 +11,12 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from faceorg.ui.models import SubtitleRole
 
 
+def model_value(index: QModelIndex, role: int):
+    """Ask our Python model directly: PySide6 (6.12, Python 3.11) drops a reference to None
+    each time QModelIndex.data() returns an empty value, and enough of those crash Python."""
+    return index.model().data(index, role)
+
+
 class TileDelegate(QStyledItemDelegate):
     """Square tiles of `side` pixels; `round_images` draws faces as circles (people view)."""
 
@@ -39,7 +45,7 @@ class TileDelegate(QStyledItemDelegate):
             painter.setBrush(colour)
             painter.drawRoundedRect(QRectF(rect.adjusted(2, 2, -2, -2)), 8, 8)
         frame = QRect(rect.x() + 6, rect.y() + 6, self.side, self.side)
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        pixmap = model_value(index, Qt.ItemDataRole.DecorationRole)
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             self._draw_image(painter, frame, pixmap)
         else:
@@ -51,9 +57,9 @@ class TileDelegate(QStyledItemDelegate):
                 painter.drawRoundedRect(QRectF(frame), 6, 6)
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
         text_rect = QRect(rect.x() + 4, frame.bottom() + 4, rect.width() - 8, 18)
-        caption = option.fontMetrics.elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""), Qt.TextElideMode.ElideMiddle, text_rect.width())
+        caption = option.fontMetrics.elidedText(str(model_value(index, Qt.ItemDataRole.DisplayRole) or ""), Qt.TextElideMode.ElideMiddle, text_rect.width())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, caption)
-        subtitle = index.data(SubtitleRole)
+        subtitle = model_value(index, SubtitleRole)
         if subtitle and self.captions > 1:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(text_rect.translated(0, 18), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, str(subtitle))

@@ -22,6 +22,8 @@ from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect
 from faceorg.store.face_index import FaceIndex
 from faceorg.ui import dialogs
+from faceorg.ui.app_style import style_sheet
+from faceorg.ui.delegate import model_value
 from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
 from faceorg.ui.queries import QueryRunner
@@ -43,6 +45,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("faceorg", "faceorg")
         self.setWindowTitle("faceorg")
         self.setAcceptDrops(True)
+        self.setStyleSheet(style_sheet())
         self.conn = connect(config.db_path)  # short writes of user decisions
         self.cache = CachePaths(config.cache_dir)
         self.images = ImageCache(self.cache, parent=self)
@@ -311,6 +314,9 @@ class MainWindow(QMainWindow):
         self.queries.ask("photos", lambda conn: self.face_index(conn, not flt.is_empty).photos(flt, order, folder), self._show_photos)
 
     def _show_photos(self, ids) -> None:
+        flt = self.photos.filter_bar.current()
+        base = {"all": "All photos", "folder": "Folder", "filter": str(self.choice[1])}.get(self.choice[0], "All photos")
+        self.photos.title.setText(base if flt.is_empty or self.choice[0] == "filter" else f"{base} · {describe_filter(flt)}")
         self.photos.model.set_ids(ids)
         self.photos.count.setText(f"{len(ids)} photo{'s' if len(ids) != 1 else ''}")
         self.photosShown.emit()
@@ -342,7 +348,7 @@ class MainWindow(QMainWindow):
         self.album.model.set_items(tiles)
 
     def open_person(self, index: QModelIndex) -> None:
-        person = index.data(ItemRole)
+        person = model_value(index, ItemRole)
         self.stack.setCurrentWidget(self.album)
         self.load_album(person.id)
 
@@ -353,7 +359,7 @@ class MainWindow(QMainWindow):
         self._view_row(index.row())
 
     def open_face_photo(self, index: QModelIndex) -> None:
-        tile = index.data(ItemRole)
+        tile = model_value(index, ItemRole)
         self.viewer_return = self.album
         self.viewer_list = [browse.GridPhoto(t.photo_id, t.photo_path, None, Path(t.photo_path).name, None)
                             for t in self.album.model.items]
@@ -399,7 +405,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _selected_people(self):
-        return [i.data(ItemRole) for i in self.people_page.grid.selectionModel().selectedIndexes()]
+        return [model_value(i, ItemRole) for i in self.people_page.grid.selectionModel().selectedIndexes()]
 
     def rename_person(self, person_id: int | None, name: str | None) -> None:
         if person_id is None:

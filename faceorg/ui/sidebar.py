@@ -36,6 +36,8 @@ class Sidebar(QTreeWidget):
     def _section(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title.upper()])
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setData(0, RoleKind, "")  # never an empty value: see delegate.model_value
+        item.setData(0, RoleValue, "")
         font = item.font(0)
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.85)
@@ -46,12 +48,17 @@ class Sidebar(QTreeWidget):
     def _item(parent: QTreeWidgetItem, text: str, kind: str, value: object) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])
         item.setData(0, RoleKind, kind)
-        item.setData(0, RoleValue, value)
+        item.setData(0, RoleValue, "" if value is None else value)  # never an empty value: see delegate.model_value
         return item
+
+    @staticmethod
+    def _choice(item: QTreeWidgetItem) -> tuple[str, object]:
+        value = item.data(0, RoleValue)
+        return item.data(0, RoleKind), (None if value == "" else value)
 
     def _on_current(self, current: QTreeWidgetItem | None, _previous) -> None:
         if current is not None and current.data(0, RoleKind):
-            self.chosen.emit(current.data(0, RoleKind), current.data(0, RoleValue))
+            self.chosen.emit(*self._choice(current))
 
     def set_counts(self, photos: int, people: int, unsorted: int) -> None:
         self.all_photos.setText(0, f"All photos  ({photos})")
@@ -77,7 +84,7 @@ class Sidebar(QTreeWidget):
 
     def current_choice(self) -> tuple[str, object] | None:
         item = self.currentItem()
-        return (item.data(0, RoleKind), item.data(0, RoleValue)) if item is not None else None
+        return self._choice(item) if item is not None else None
 
     def _restore(self, choice: tuple[str, object] | None) -> None:
         if choice is None:
@@ -85,7 +92,7 @@ class Sidebar(QTreeWidget):
         for section in (self.library, self.people_section, self.filters):
             for i in range(section.childCount()):
                 child = section.child(i)
-                if (child.data(0, RoleKind), child.data(0, RoleValue)) == choice:
+                if self._choice(child) == choice:
                     self.blockSignals(True)
                     self.setCurrentItem(child)
                     self.blockSignals(False)
@@ -95,6 +102,6 @@ class Sidebar(QTreeWidget):
         for section in (self.library, self.people_section, self.filters):
             for i in range(section.childCount()):
                 child = section.child(i)
-                if child.data(0, RoleKind) == kind and child.data(0, RoleValue) == value:
+                if self._choice(child) == (kind, value):
                     self.setCurrentItem(child)
                     return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from faceorg.core.expression import top_expression
 from faceorg.store.faces import StoredFace
@@ -106,8 +106,29 @@ class PhotoViewer(QWidget):
         super().__init__(parent)
         self.setObjectName("photoViewer")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 6, 8, 6)
+        self.back = QPushButton("‹ Back", objectName="viewerBack")
+        self.back.clicked.connect(self.closed)
+        self.title = QLabel(objectName="viewerTitle")
+        previous = QPushButton("←", objectName="viewerPrevious")
+        previous.clicked.connect(lambda: self.navigate.emit(-1))
+        following = QPushButton("→", objectName="viewerNext")
+        following.clicked.connect(lambda: self.navigate.emit(1))
+        for widget in (self.back, self.title):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(previous)
+        bar.addWidget(following)
+        for button in (self.back, previous, following):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addLayout(bar)
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(layout, 1)
         self.canvas = PhotoCanvas()
         self.info = QLabel(objectName="faceInfo")
         self.info.setTextFormat(Qt.TextFormat.RichText)
@@ -122,6 +143,7 @@ class PhotoViewer(QWidget):
 
     def show_photo(self, path: str, image: QImage, original: QSize, faces: list[StoredFace], names: dict[int, str | None]) -> None:
         self.path, self.names = path, names
+        self.title.setText(path.rsplit("/", 1)[-1])
         self.canvas.show_photo(image, original, faces)
         self._describe(-1)
 

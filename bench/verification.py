@@ -1,0 +1,72 @@
+"""Identity verification on the deepface photos: accuracy at the project's threshold and ROC AUC.
+
+Pairs: master.csv (300 labelled pairs), and all 1 830 pairs of the 61 labelled photos
+(identities.csv). Each photo contributes its largest face.
+
+    .venv/bin/python bench/verification.py [--embedder torch|dlib]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from faceorg.config import default_config  # noqa: E402
+from faceorg.core.identity import SAME_PERSON_DISTANCE  # noqa: E402
+from faceorg.core.metrics import accuracy_at, best_accuracy, roc_auc  # noqa: E402
+from faceorg.vision.pipeline import FacePipeline  # noqa: E402
+
+DEEPFACE = Path(__file__).resolve().parents[2] / "shared" / "faces" / "deepface"
+
+
+def embeddings(embedder: str) -> dict[str, np.ndarray]:
+    from faceorg.vision.catalogue import EMBEDDERS
+
+    pipeline = FacePipeline(default_config().with_overrides(embedder=embedder), [EMBEDDERS[embedder]])
+    found = {}
+    for path in sorted(DEEPFACE.glob("img*.jpg")):
+        records = pipeline.run(path).records
+        if records:
+            found[path.name] = max(records, key=lambda r: r.box.width * r.box.height).embedding
+    return found
+
+
+def report(name: str, pairs: list[tuple[str, str, bool]], emb: dict[str, np.ndarray]) -> None:
+    usable = [(a, b, s) for a, b, s in pairs if a in emb and b in emb]
+    distances = np.array([1.0 - float(emb[a] @ emb[b]) for a, b, _ in usable])
+    same = np.array([s for _, _, s in usable])
+    best, at = best_accuracy(distances, same)
+    print(f"{name}: {len(usable)} pairs ({same.sum()} same person)  ROC AUC {roc_auc(distances, same):.4f}  "
+          f"accuracy at {SAME_PERSON_DISTANCE} {accuracy_at(distances, same, SAME_PERSON_DISTANCE):.4f}  "
+          f"(best {best:.4f} at {at:.3f}); same-person max {distances[same].max():.4f}, "
+          f"different-person min {distances[~same].min():.4f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--embedder", default="torch", choices=("torch", "dlib"))
+    args = parser.parse_args()
+    if not DEEPFACE.is_dir():
+        sys.exit(f"no photos at {DEEPFACE}")
+    started = time.perf_counter()
+    emb = embeddings(args.embedder)
+    print(f"embedded {len(emb)} photos with the {args.embedder} embedder in {time.perf_counter() - started:.1f} s")
+    with (DEEPFACE / "master.csv").open(newline="") as handle:
+        master = [(r["file_x"], r["file_y"], r["Decision"] == "Yes") for r in csv.DictReader(handle)]
+    with (DEEPFACE / "identities.csv").open(newline="") as handle:
+        who = {r["file"]: r["identity"] for r in csv.DictReader(handle)}
+    everything = [(a, b, who[a] == who[b]) for a, b in itertools.combinations(sorted(who), 2)]
+    report("master.csv", master, emb)
+    report("all labelled pairs", everything, emb)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Screenshots of the main screens, driven through the real window, saved as PNGs.
+
+They land in $FACEORG_SCREENSHOTS (`make screenshots` sets out/screenshots and runs them
+under Xvfb), else in the test's temporary folder. Each is checked to show something.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QImage
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("FACEORG_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def library_window(qtbot, people_library, session_config, pipeline, tmp_path):
+    from faceorg.ui.main_window import MainWindow
+
+    db = Path(people_library.execute("PRAGMA database_list").fetchone()[2])
+    config = session_config.with_overrides(db_path=db)
+    win = MainWindow(config, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), pipeline_factory=lambda: pipeline)
+    qtbot.addWidget(win)
+    win.resize(1400, 860)
+    win.show()
+    yield win
+    win.close()
+
+
+def save(widget, qtbot, path: Path) -> QImage:
+    qtbot.wait(400)  # thumbnails arrive from the loader threads
+    widget.images.wait_idle()
+    qtbot.wait(200)
+    image = widget.grab().toImage()
+    assert image.save(str(path)), f"could not write {path}"
+    return image
+
+
+def distinct_colours(image: QImage) -> int:
+    step = max(1, image.width() // 60)
+    return len({image.pixel(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)})
+
+
+def test_screens(library_window, qtbot, shots):
+    win = library_window
+    qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=10_000)
+    assert distinct_colours(save(win, qtbot, shots / "photos.png")) > 200, "the grid shows photos"
+
+    win.photos.filter_bar.expression_buttons["happy"].setChecked(True)
+    win.photos.filter_bar.age.setValue((20, 45))
+    qtbot.waitUntil(lambda: 0 < win.photos.model.rowCount() < 60, timeout=10_000)
+    save(win, qtbot, shots / "filtered.png")
+    win.photos.filter_bar.clear()
+
+    win.sidebar.select("people")
+    qtbot.waitUntil(lambda: win.people_page.model.rowCount() >= 10, timeout=10_000)
+    assert distinct_colours(save(win, qtbot, shots / "people.png")) > 200
+
+    win.open_person(win.people_page.model.index(0))
+    qtbot.waitUntil(lambda: win.album.model.rowCount() > 2, timeout=10_000)
+    save(win, qtbot, shots / "album.png")
+
+    win.sidebar.select("all")
+    qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=10_000)
+    win.open_photo(win.photos.model.index(2))
+    qtbot.waitUntil(lambda: len(win.viewer.canvas.faces) > 0, timeout=10_000)
+    win.viewer.canvas.set_active(0)
+    image = save(win, qtbot, shots / "viewer.png")
+    assert "Expression" in win.viewer.info.text() and "Age" in win.viewer.info.text()
+    assert distinct_colours(image) > 200
+
+
+def test_empty_screen(window, qtbot, shots):
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.empty)
+    save(window, qtbot, shots / "empty.png")
