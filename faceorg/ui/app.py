@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -38,5 +40,24 @@ def run_app(config: Config | None = None, argv: list[str] | None = None) -> int:
     app = create_app(argv)
     sys.excepthook = _report_uncaught
     window = MainWindow(config or load_config())
+    if os.environ.get("FACEORG_EXIT_AFTER_PAINT") == "1":
+        _quit_after_first_paint(app, window)
     window.show()
     return app.exec()
+
+
+class _FirstPaint(QObject):
+    """For start-up measurements (tools/build_bundle.py): quit once the window has painted."""
+
+    def __init__(self, app: QApplication):
+        super().__init__(app)
+        self.app = app
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self.app.quit)
+        return False
+
+
+def _quit_after_first_paint(app: QApplication, window) -> None:
+    window.installEventFilter(_FirstPaint(app))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter,
 from faceorg.config import Config
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
 from faceorg.people import decisions
+from faceorg.people.split import suggest_split
 from faceorg.store import browse, faces as face_repo, people
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.album.newPersonRequested.connect(self.new_person_from_selection)
         self.album.nameSelectionRequested.connect(self.move_selected)
         self.album.coverRequested.connect(self.cover_from_selection)
+        self.album.splitRequested.connect(self.suggest_split)
+        self.album.backgroundToggled.connect(lambda _on: self.load_album(None))
         self.album.grid.activated.connect(self.open_face_photo)
         self.viewer = PhotoViewer()
         self.viewer.navigate.connect(self.step_photo)
@@ -331,8 +334,11 @@ class MainWindow(QMainWindow):
         self.queries.ask("people", fetch, self.people_page.model.set_items)
 
     def load_album(self, person_id: int | None) -> None:
+        background = self.album.show_background.isChecked()
+
         def fetch(conn):
-            return people.get(conn, person_id) if person_id is not None else None, browse.person_faces(conn, person_id)
+            return (people.get(conn, person_id) if person_id is not None else None,
+                    browse.person_faces(conn, person_id, include_background=background))
 
         self.queries.ask("album", fetch, lambda data: self._show_album(person_id, *data))
 
@@ -485,6 +491,29 @@ class MainWindow(QMainWindow):
         faces = self.album.selected_faces()
         if len(faces) == 1 and self.album.person_id is not None:
             self._decide(decisions.set_cover, self.album.person_id, faces[0])
+
+    def suggest_split(self) -> None:
+        person_id = self.album.person_id
+        if person_id is None:
+            return
+        groups = suggest_split(self.conn, person_id)
+        if not groups:
+            dialogs.show_error(self, "These faces look like one person: there is nothing to split.")
+            return
+        sizes = ", ".join(f"{len(g)}" for g in groups)
+        self._select_faces(groups[1:])
+        if dialogs.confirm(self, "Split", f"The faces form {len(groups)} groups ({sizes} faces). The largest stays here; "
+                           "each other group (selected in the album now) becomes a new person.", "Split"):
+            self._decide(decisions.split, person_id, groups)
+
+    def _select_faces(self, groups: list[list[int]]) -> None:
+        """Select the faces that would leave, as the split's preview."""
+        wanted = {f for group in groups for f in group}
+        selection = self.album.grid.selectionModel()
+        selection.clearSelection()
+        for row, tile in enumerate(self.album.model.items):
+            if tile.id in wanted:
+                selection.select(self.album.model.index(row), selection.SelectionFlag.Select)
 
     def undo(self) -> None:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QCheckBox, QComboBox
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from faceorg.ui.delegate import TileDelegate
 from faceorg.ui.filter_bar import FilterBar
@@ -103,6 +103,8 @@ class AlbumPage(QWidget):
     newPersonRequested = Signal()
     coverRequested = Signal()
     nameSelectionRequested = Signal()
+    splitRequested = Signal()
+    backgroundToggled = Signal(bool)
 
     def __init__(self, images: ImageCache, parent=None):
         super().__init__(parent)
@@ -123,11 +125,16 @@ class AlbumPage(QWidget):
         for key, text, signal in (("rename", "Rename…", self.renameRequested), ("cover", "Use as cover", self.coverRequested),
                                   ("reject", "Not this person", self.rejectRequested), ("move", "Move to…", self.moveRequested),
                                   ("new", "New person from selection", self.newPersonRequested),
+                                  ("split", "Suggest split…", self.splitRequested),
                                   ("name", "Name selected…", self.nameSelectionRequested)):
             button = QPushButton(text, objectName=f"{key}Button")
             button.clicked.connect(signal)
             self.buttons[key] = button
             header.addWidget(button)
+        self.show_background = QCheckBox("Show background faces", objectName="backgroundToggle")
+        self.show_background.setToolTip("Tiny, blurred, doubtful or turned-away faces are kept but set aside")
+        self.show_background.toggled.connect(self.backgroundToggled)
+        header.addWidget(self.show_background)
         self.model = FaceGridModel(images, parent=self)
         self.grid = make_grid(TileDelegate(130, round_images=False, captions=2), "faceGrid")
         self.grid.setModel(self.model)
@@ -139,9 +146,10 @@ class AlbumPage(QWidget):
         self.title.setText(title)
         self.subtitle.setText(subtitle)
         unsorted = person_id is None
-        for key in ("rename", "cover", "reject"):
+        for key in ("rename", "cover", "reject", "split"):
             self.buttons[key].setVisible(not unsorted)
         self.buttons["name"].setVisible(unsorted)
+        self.show_background.setVisible(unsorted)
         self.back.setVisible(not unsorted)
 
     def selected_faces(self) -> list[int]:

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
 
@@ -19,20 +18,6 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("FACEORG_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture
-def library_window(qtbot, people_library, session_config, pipeline, tmp_path):
-    from faceorg.ui.main_window import MainWindow
-
-    db = Path(people_library.execute("PRAGMA database_list").fetchone()[2])
-    config = session_config.with_overrides(db_path=db)
-    win = MainWindow(config, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), pipeline_factory=lambda: pipeline)
-    qtbot.addWidget(win)
-    win.resize(1400, 860)
-    win.show()
-    yield win
-    win.close()
 
 
 def save(widget, qtbot, path: Path) -> QImage:
