@@ -130,6 +130,7 @@ class Scanner:
         report("")
         workers = self.config.decode_workers or min(4, (os.cpu_count() or 1) + 1)
         pending: list[tuple[Prepared, PhotoFaces]] = []
+        waiting: list[Prepared] = []
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faceorg-decode") as pool:
             queue: deque[Future[Prepared]] = deque()
             items = iter(plan.candidates)
@@ -142,7 +143,11 @@ class Scanner:
                         break
                     prepared = queue.popleft().result()
                     if prepared.action == "analyse":
-                        pending.append((prepared, self._detect(prepared, summary)))
+                        waiting.append(prepared)
+                        if queue and len(waiting) < self.pipeline.detect_batch:
+                            continue
+                        pending += self._detect(waiting, summary)
+                        waiting = []
                         if queue and not self._batch_full(pending):
                             continue
                         done += self._flush(pending, summary)
@@ -151,6 +156,7 @@ class Scanner:
                         self._store_other(prepared, summary)
                         done += 1
                     report(str(prepared.candidate.path))
+                pending += self._detect(waiting, summary)
                 if pending:
                     done += self._flush(pending, summary)
             finally:
@@ -170,9 +176,11 @@ class Scanner:
         faces = sum(len(photo.records) for _, photo in pending)
         return faces >= self.config.face_batch or len(pending) >= PHOTOS_PER_FLUSH
 
-    def _detect(self, prepared: Prepared, summary: ScanSummary) -> PhotoFaces:
-        summary.stage_seconds["decode"] = summary.stage_seconds.get("decode", 0.0) + prepared.decode_seconds
-        return self.pipeline.detect(prepared.decoded)
+    def _detect(self, prepared: list[Prepared], summary: ScanSummary) -> list[tuple[Prepared, PhotoFaces]]:
+        if not prepared:
+            return []
+        summary.stage_seconds["decode"] = summary.stage_seconds.get("decode", 0.0) + sum(p.decode_seconds for p in prepared)
+        return list(zip(prepared, self.pipeline.detect_many([p.decoded for p in prepared])))
 
     def _flush(self, pending: list[tuple[Prepared, PhotoFaces]], summary: ScanSummary) -> int:
         """Analyse the faces of several photos in one batch, then store each photo."""
@@ -245,7 +253,7 @@ class Scanner:
         if redo.action == "fail":
             self._store_failure(c, prepared.hash, redo.error, summary)
         else:
-            self._flush([(redo, self._detect(redo, summary))], summary)
+            self._flush(self._detect([redo], summary), summary)
 
     def _store_failure(self, candidate: Candidate, digest: str | None, reason: str, summary: ScanSummary) -> None:
         with transaction(self.conn):

@@ -105,6 +105,7 @@ class PhotoViewer(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("photoViewer")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the dark style covers the button bar too
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -15,3 +15,15 @@ def resolve_device(requested: str = "auto") -> str:
     if requested not in ("cpu",) and not requested.startswith("cuda"):
         raise ValueError(f"unknown device {requested!r}; use auto, cpu or cuda")
     return requested
+
+
+def reduced_precision(device: str):
+    """float16 autocast on a GPU (measured to keep results: tests/vision/test_half_precision.py),
+    full float32 on the CPU, where float16 is slow and bfloat16 loses more."""
+    import contextlib
+
+    import torch
+
+    if device.startswith("cuda"):
+        return torch.autocast(device_type="cuda", dtype=torch.float16)
+    return contextlib.nullcontext()

@@ -12,6 +12,7 @@ from typing import Any
 
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
+from faceorg.vision.device import reduced_precision
 from faceorg.vision.embed_dlib import CHIP_PADDING, CHIP_SIZE, DESCRIPTOR, l2_normalise
 from faceorg.vision.weights import locate
 
@@ -35,5 +36,6 @@ class TorchDlibEmbedder:
     def __call__(self, faces: Sequence[AlignedFace]) -> list[dict[str, Any]]:
         if not faces:
             return []
-        raw = self._load().embed([face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces])
+        with reduced_precision(self.device):
+            raw = self._load().embed([face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces])
         return [{"embedding": vector} for vector in l2_normalise(raw)]

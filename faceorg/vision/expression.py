@@ -26,6 +26,7 @@ import numpy as np
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
+from faceorg.vision.device import reduced_precision
 from faceorg.vision.weights import ModelSpec, locate
 
 EXPRESSION_MODEL = ModelSpec(
@@ -75,7 +76,7 @@ class ExpressionAnalyzer:
         if not faces:
             return np.zeros((0, len(EXPRESSIONS)))
         model = self._load()
-        with torch.inference_mode():
+        with torch.inference_mode(), reduced_precision(self.device):
             batch = chips_to_input([face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces], self.device)
             return model(batch).double().cpu().numpy()
 
