@@ -102,7 +102,7 @@ def timing(n: int) -> None:
     index = IdentityIndex(np.arange(known.sum()), labels[known], vectors[known])
     fresh, _ = identity_blobs(1000, people, seed=1)  # the same people, new faces
     started = time.perf_counter()
-    placed = sum(index.best_person(v, ClusterParams().link_distance) is not None for v in fresh)
+    placed = sum(p is not None for p in index.best_people(fresh, ClusterParams().link_distance))
     assign = time.perf_counter() - started
     print(f"{n:>9} faces ({people} people + 10% noise): full re-cluster {full:8.1f} s, {labels.max() + 1} people, "
           f"{(~known).sum()} unsorted; assigning 1000 new faces {assign:6.2f} s ({placed} placed)")

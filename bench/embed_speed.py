@@ -29,33 +29,19 @@ from faceorg.vision.nets.dlib_resnet import (  # noqa: E402
     default_model_path,
     load_dlib_resnet,
 )
-from faceorg.vision.weights import package_dir  # noqa: E402
 
 PHOTOS = [f"deepface/img{i}.jpg" for i in range(1, 11)] + ["facenet/multiface.jpg"]
 BATCHES = (1, 8, 32)
 
 
 def cut_chips(faces: Path) -> list[np.ndarray]:
-    import dlib
-    from facenet_pytorch import MTCNN
-    from PIL import Image
+    """150 px chips the way a scan cuts them (detection, dlib's 5 points, dlib's template)."""
+    from faceorg.config import default_config
+    from faceorg.vision.pipeline import FacePipeline
 
-    predictor = dlib.shape_predictor(str(package_dir("face_recognition_models") / "models" / "shape_predictor_5_face_landmarks.dat"))
-    mtcnn = MTCNN(keep_all=True, device="cpu")
-    chips = []
-    for name in PHOTOS:
-        path = faces / name
-        if not path.is_file():
-            continue
-        rgb = np.asarray(Image.open(path).convert("RGB"))
-        boxes, probs = mtcnn.detect(Image.fromarray(rgb), landmarks=False)
-        if boxes is None:
-            continue
-        for box, prob in zip(boxes, np.asarray(probs).astype(float)):
-            if prob >= 0.9:
-                shape = predictor(rgb, dlib.rectangle(*(int(round(v)) for v in box)))
-                chips.append(np.asarray(dlib.get_face_chip(rgb, shape, size=CHIP_SIZE, padding=0.25)))
-    return chips
+    pipeline = FacePipeline(default_config().with_overrides(device="cpu"), analyzer_names=[])
+    return [face.chip(CHIP_SIZE, 0.25) for name in PHOTOS if (faces / name).is_file()
+            for face in pipeline.detect(pipeline.decode(faces / name)).aligned]
 
 
 class Timing(float):

@@ -23,12 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image, ImageOps  # noqa: E402
+
+from bench import yardsticks  # noqa: E402
 
 FACES = Path(__file__).resolve().parents[2] / "shared" / "faces"
 CAMERA_SIDES = (4000, 4896, 6000)  # 12, 16 and 24 megapixels at 3:2 or 4:3
@@ -122,13 +123,7 @@ def naive_sample(paths: list[Path]) -> tuple[float, int]:
 
 def face_recognition_sample(paths: list[Path]) -> tuple[float, int]:
     """face_recognition's usual pipeline: load_image_file, face_locations (HOG), face_encodings."""
-    from faceorg.vision.weights import package_dir
-
-    models = package_dir("face_recognition_models")
-    shim = types.ModuleType("pkg_resources")  # face_recognition_models still imports it; new setuptools dropped it
-    shim.resource_filename = lambda package, name: str(models / name.split("/", 1)[-1] if name.startswith("models/") else models / name)
-    sys.modules.setdefault("pkg_resources", shim)
-    import face_recognition
+    face_recognition = yardsticks.face_recognition()
 
     warm = face_recognition.load_image_file(paths[0])
     face_recognition.face_encodings(warm[::8, ::8].copy())

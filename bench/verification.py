@@ -39,6 +39,23 @@ def embeddings(embedder: str) -> dict[str, np.ndarray]:
     return found
 
 
+def face_recognition_embeddings() -> dict[str, np.ndarray]:
+    """face_recognition's usual pipeline (HOG detector, its 5-point alignment, the same dlib
+    descriptor), the largest face per photo, normalised so cosine distance applies too."""
+    from bench import yardsticks
+
+    library = yardsticks.face_recognition()
+    found = {}
+    for path in sorted(DEEPFACE.glob("img*.jpg")):
+        image = library.load_image_file(path)
+        boxes = library.face_locations(image)
+        if boxes:
+            largest = max(boxes, key=lambda b: (b[2] - b[0]) * (b[1] - b[3]))
+            vector = library.face_encodings(image, [largest])[0]
+            found[path.name] = vector / np.linalg.norm(vector)
+    return found
+
+
 def report(name: str, pairs: list[tuple[str, str, bool]], emb: dict[str, np.ndarray]) -> None:
     usable = [(a, b, s) for a, b, s in pairs if a in emb and b in emb]
     distances = np.array([1.0 - float(emb[a] @ emb[b]) for a, b, _ in usable])
@@ -52,13 +69,14 @@ def report(name: str, pairs: list[tuple[str, str, bool]], emb: dict[str, np.ndar
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--embedder", default="torch", choices=("torch", "dlib"))
+    parser.add_argument("--embedder", default="torch", choices=("torch", "dlib", "face_recognition"),
+                        help="faceorg's embedder, or face_recognition's whole pipeline as a yardstick")
     args = parser.parse_args()
     if not DEEPFACE.is_dir():
         sys.exit(f"no photos at {DEEPFACE}")
     started = time.perf_counter()
-    emb = embeddings(args.embedder)
-    print(f"embedded {len(emb)} photos with the {args.embedder} embedder in {time.perf_counter() - started:.1f} s")
+    emb = face_recognition_embeddings() if args.embedder == "face_recognition" else embeddings(args.embedder)
+    print(f"embedded {len(emb)} of 62 photos with the {args.embedder} embedder in {time.perf_counter() - started:.1f} s")
     with (DEEPFACE / "master.csv").open(newline="") as handle:
         master = [(r["file_x"], r["file_y"], r["Decision"] == "Yes") for r in csv.DictReader(handle)]
     with (DEEPFACE / "identities.csv").open(newline="") as handle:

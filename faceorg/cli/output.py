@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from faceorg.core.expression import top_expression
+from faceorg.core.describe import face_facts
 from faceorg.core.face import FaceRecord
 
 
@@ -44,15 +44,4 @@ def face_json(face: FaceRecord, with_embedding: bool = False) -> dict[str, Any]:
 def face_line(face: FaceRecord) -> str:
     """One face as a human-readable line."""
     box = ", ".join(f"{v:.0f}" for v in face.box.as_list())
-    parts = [f"[{box}] score {face.score:.2f}"]
-    if face.expression:
-        name, p = top_expression(face.expression)
-        parts.append(f"{name} {p:.0%}")
-    if face.age is not None:
-        parts.append(f"age {face.age:.0f} ± {face.age_spread or 0:.0f}")
-    if face.male is not None:
-        parts.append(f"male {face.male:.0%}")
-    shown = [f"{k} {v:.0%}" for k, v in sorted(face.attributes.items())]
-    if shown:
-        parts.append("attributes: " + ", ".join(shown))
-    return "  ".join(parts)
+    return "  ".join([f"[{box}] score {face.score:.2f}"] + [f"{label.lower()} {value}" for label, value in face_facts(face)])

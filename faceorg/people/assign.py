@@ -36,8 +36,8 @@ def assign_faces(conn: sqlite3.Connection, index: IdentityIndex, face_ids: list[
     ids, vectors = face_repo.embeddings(conn, f"f.id IN ({marks}) AND f.person_id IS NULL AND {ELIGIBLE}")
     rejected = rejected_people(conn, [int(i) for i in ids])
     placed_faces, placed_people, placed_vectors = [], [], []
-    for face_id, vector in zip(ids.tolist(), vectors):
-        person = index.best_person(vector, threshold, rejected.get(face_id, set()))
+    best = index.best_people(vectors, threshold, [rejected.get(face_id, set()) for face_id in ids.tolist()])
+    for face_id, vector, person in zip(ids.tolist(), vectors, best):
         if person is not None:
             placed_faces.append(face_id)
             placed_people.append(person)

@@ -34,22 +34,22 @@ class IdentityIndex:
         self.person_ids = np.concatenate([self.person_ids, np.asarray(person_ids, dtype=np.int64)])
         self.vectors = np.concatenate([self.vectors, np.asarray(vectors, dtype=np.float32)])
 
-    def similarities(self, vector: np.ndarray) -> np.ndarray:
-        import torch
-
-        with torch.inference_mode():
-            return (torch.from_numpy(self.vectors) @ torch.from_numpy(np.asarray(vector, dtype=np.float32))).numpy()
-
-    def best_person(self, vector: np.ndarray, threshold: float, excluded: set[int] = frozenset()) -> int | None:
-        """The one person with a face closer than `threshold`, if exactly one person has such a face.
+    def best_people(self, vectors: np.ndarray, threshold: float, excluded: list[set[int]] | None = None) -> list[int | None]:
+        """For each vector, the one person with a face closer than `threshold`, if exactly one
+        person has such a face (one matrix product for the whole batch).
 
         Two people both within reach is ambiguous (siblings, a parent and child): the face
         stays unsorted for the user to decide rather than being guessed into either.
         """
-        if not len(self):
-            return None
-        close = self.similarities(vector) > 1.0 - threshold
-        candidates = set(self.person_ids[close].tolist()) - set(excluded)
-        if len(candidates) != 1:
-            return None
-        return candidates.pop()
+        import torch
+
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.vectors.shape[1] if len(self) else 128)
+        if not len(self) or not len(vectors):
+            return [None] * len(vectors)
+        with torch.inference_mode():
+            close = (torch.from_numpy(vectors) @ torch.from_numpy(self.vectors).T > 1.0 - threshold).numpy()
+        found: list[int | None] = []
+        for k, row in enumerate(close):
+            candidates = set(self.person_ids[row].tolist()) - (excluded[k] if excluded else set())
+            found.append(candidates.pop() if len(candidates) == 1 else None)
+        return found

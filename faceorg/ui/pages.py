@@ -115,7 +115,7 @@ class AlbumPage(QWidget):
         header.setContentsMargins(12, 8, 12, 4)
         self.back = QPushButton("‹ People", objectName="backButton")
         self.back.clicked.connect(self.backRequested)
-        self.title = QLabel(objectName="pageTitle")
+        self.title = QLabel(objectName="pageTitle", textFormat=Qt.TextFormat.PlainText)  # names are the user's text
         self.subtitle = QLabel(objectName="pageHint")
         header.addWidget(self.back)
         header.addWidget(self.title)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from faceorg.core.expression import top_expression
+from faceorg.core.describe import face_facts
 from faceorg.store.faces import StoredFace
 
 
@@ -23,19 +25,9 @@ def load_for_screen(path: str, size: QSize) -> QImage:
 
 
 def describe(face: StoredFace, name: str | None) -> str:
-    """What a person sees about one face: no logits, just words and percentages."""
-    r = face.record
-    lines = [f"<b>{name or 'Unknown person'}</b>"]
-    if r.expression:
-        expr, p = top_expression(r.expression)
-        lines.append(f"Expression: {expr} ({p:.0%})")
-    if r.age is not None:
-        lines.append(f"Age: about {r.age:.0f} (± {r.age_spread or 0:.0f})")
-    if r.male is not None:
-        lines.append(f"Gender: {'male' if r.male >= 0.5 else 'female'} ({max(r.male, 1 - r.male):.0%})")
-    for attr, p in sorted(r.attributes.items()):
-        if attr != "Male":
-            lines.append(f"{attr.replace('_', ' ')}: {'yes' if p >= 0.5 else 'no'} ({p:.0%})")
+    """The info panel's text for one face."""
+    lines = [f"<b>{html.escape(name or 'Unknown person')}</b>"]
+    lines += [f"{label}: {value}" for label, value in face_facts(face.record)]
     return "<br>".join(lines)
 
 
@@ -152,7 +144,7 @@ class PhotoViewer(QWidget):
         faces = self.canvas.faces
         if index < 0:
             count = len(faces)
-            self.info.setText(f"<b>{self.path.rsplit('/', 1)[-1]}</b><br>{count} face{'s' if count != 1 else ''}"
+            self.info.setText(f"<b>{html.escape(self.path.rsplit('/', 1)[-1])}</b><br>{count} face{'s' if count != 1 else ''}"
                               "<br><br>Point at a face to see who it is.<br>← → next photo · Esc back")
             return
         self.info.setText(describe(faces[index], self.names.get(faces[index].id)))

@@ -20,7 +20,7 @@ from faceorg.vision.nets.dlib_resnet import (
     dlib_add,
     load_dlib_resnet,
 )
-from faceorg.vision.weights import WeightsError, package_dir
+from faceorg.vision.weights import WeightsError
 
 FACES = Path(__file__).resolve().parents[2].parent / "shared" / "faces"
 PHOTOS = [f"deepface/img{i}.jpg" for i in range(1, 11)] + ["facenet/multiface.jpg"]
@@ -100,27 +100,9 @@ def model_path() -> Path:
 def chips() -> list[np.ndarray]:
     if not FACES.is_dir():
         pytest.skip(f"test photos folder {FACES} is absent")
-    dlib = pytest.importorskip("dlib")
-    from facenet_pytorch import MTCNN
-    from PIL import Image
+    from tests.vision.face_fixtures import aligned_faces
 
-    predictor = dlib.shape_predictor(str(package_dir("face_recognition_models") / "models" / "shape_predictor_5_face_landmarks.dat"))
-    mtcnn = MTCNN(keep_all=True, device="cpu")
-    out: list[np.ndarray] = []
-    for name in PHOTOS:
-        path = FACES / name
-        if not path.is_file():
-            continue
-        rgb = np.asarray(Image.open(path).convert("RGB"))
-        boxes, probs = mtcnn.detect(Image.fromarray(rgb), landmarks=False)
-        if boxes is None:
-            continue
-        for box, prob in zip(boxes, np.asarray(probs).astype(float)):
-            if prob < 0.9:
-                continue
-            rect = dlib.rectangle(*(int(round(v)) for v in box))
-            shape = predictor(rgb, rect)
-            out.append(np.asarray(dlib.get_face_chip(rgb, shape, size=CHIP_SIZE, padding=0.25)))
+    out = [face.chip(CHIP_SIZE, 0.25) for name in PHOTOS if (FACES / name).is_file() for face in aligned_faces(FACES / name)]
     if len(out) < 10:
         pytest.skip(f"only {len(out)} faces found in {FACES}; the test needs 10")
     return out
