@@ -113,6 +113,7 @@ class Scanner:
         started = time.perf_counter()
         summary = ScanSummary()
         self._new_faces: list[int] = []
+        models_before = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
         plan = plan_scan(self.conn, roots)
         summary.unchanged = plan.unchanged
         with transaction(self.conn):
@@ -167,8 +168,8 @@ class Scanner:
         self._index = None
         report("")
         summary.seconds = time.perf_counter() - started
-        if self._pipeline is not None:
-            summary.stage_seconds.update(self._pipeline.stage_seconds)
+        if self._pipeline is not None:  # this scan's share of the pipeline's running totals
+            summary.stage_seconds.update({k: v - models_before.get(k, 0.0) for k, v in self._pipeline.stage_seconds.items()})
         return summary
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
