@@ -103,7 +103,7 @@ def in_process_figures(db: Path, cache: Path) -> None:
     # filter latency: from the filter's change to the grid holding the new answer (the bar's
     # 120 ms debounce, which lets a slider drag settle, is measured separately)
     wait(lambda: window._indexes.get(True) is not None and window._indexes[True][0] == window._generation, 60)
-    print(f"(filter index ready)")
+    print("(filter index ready)")
     cases = [("happy", lambda b: b.expression_buttons["happy"].setChecked(True)),
              ("happy + age 20-35", lambda b: b.age.setValue((20, 35))),
              ("+ not Male", lambda b: b.attribute_toggles["Male"].set_state(False)),

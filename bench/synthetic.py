@@ -7,7 +7,6 @@ faces drawn uniformly, so clustering and queries meet the shapes a real library 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from pathlib import Path
 

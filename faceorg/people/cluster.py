@@ -30,7 +30,6 @@ NOISE = -1
 @dataclass(frozen=True)
 class ClusterParams:
     min_cluster_size: int = 2
-    min_samples: int = 1
     link_distance: float = LINK_DISTANCE
     """Cosine distance: faces of one person are chained by steps shorter than this (see core.identity)."""
     verify_distance: float = SAME_PERSON_DISTANCE

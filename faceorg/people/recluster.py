@@ -4,8 +4,8 @@ A full re-cluster groups every eligible face again; clusters that hold confirmed
 belong to those faces' people, the others keep the person most of their faces had
 before (so albums and their ids stay put), or become new people. A face is never
 placed with a person it was rejected from, confirmed faces never move, names never
-change. `cluster_unsorted` is the cheap variant run after a scan: it only groups the
-faces nobody has yet.
+change. After a scan only the faces its new faces can affect are regrouped (`around`),
+which gives the same people a full re-cluster would.
 """
 
 from __future__ import annotations
@@ -121,25 +121,6 @@ def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams(),
         before = {current[f][0] for f in id_list if current[f][0] is not None}
         refresh_covers(conn, sorted(now | before))
         report.unsorted = len(people.unsorted_face_ids(conn))
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def cluster_unsorted(conn: sqlite3.Connection, params: ClusterParams = ClusterParams()) -> ReclusterReport:
-    """Turn tight groups among the faces nobody has into new people (after a scan)."""
-    started = time.perf_counter()
-    ids, X = face_repo.embeddings(conn, f"f.person_id IS NULL AND {ELIGIBLE}")
-    labels = cluster(X, params) if len(ids) else np.zeros(0, dtype=np.int64)
-    report = ReclusterReport(faces=len(ids), clusters=int(labels.max() + 1) if len(labels) else 0)
-    with transaction(conn):
-        created = []
-        for label in range(report.clusters):
-            person = people.create(conn)
-            people.assign(conn, ids[labels == label].tolist(), person, AssignedBy.CLUSTER)
-            created.append(person)
-        report.people_created = len(created)
-        refresh_covers(conn, created)
-        report.unsorted = int((labels == NOISE).sum())
     report.seconds = time.perf_counter() - started
     return report
 

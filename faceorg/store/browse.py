@@ -82,11 +82,6 @@ def person_faces(conn: sqlite3.Connection, person_id: int | None, include_backgr
     return [FaceTile(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
 
-def attribute_names(conn: sqlite3.Connection) -> list[str]:
-    """The attributes some face in the library has, for the filter bar's toggles."""
-    return [r[0] for r in conn.execute("SELECT DISTINCT name FROM face_attributes ORDER BY name")]
-
-
 def person_names(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str | None]:
     if not face_ids:
         return {}

@@ -37,7 +37,6 @@ class FaceIndex:
     eligible: np.ndarray  # bool: not forgotten (every analysed face has an embedding), so it can be in people
     attribute_names: list[str]
     attributes: np.ndarray  # (faces, attributes) float32, NaN unknown
-    has_faces: bool = True
     _name_rank: np.ndarray | None = field(default=None, repr=False)
     _conn_names: object = field(default=None, repr=False)
 
@@ -53,7 +52,7 @@ class FaceIndex:
             return cls(photo_ids=photo_ids, photo_folder=folder, photo_names=[], face_ids=empty.astype(np.int64),
                        face_photo=empty.astype(np.int64), expression=empty.astype(np.int8), age=empty.astype(np.float32),
                        person=empty.astype(np.int64), background=empty.astype(bool), eligible=empty.astype(bool),
-                       attribute_names=[], attributes=np.zeros((0, 0), np.float32), has_faces=False,
+                       attribute_names=[], attributes=np.zeros((0, 0), np.float32),
                        _conn_names=_names_loader(conn))
         codes = " ".join(f"WHEN '{name}' THEN {code}" for name, code in _EXPRESSION_CODE.items())
         face_id, photo, expression, age, person, background, forgotten = _columns(

@@ -365,7 +365,6 @@ class MainWindow(QMainWindow):
         self._view_row(index.row())
 
     def open_face_photo(self, index: QModelIndex) -> None:
-        tile = model_value(index, ItemRole)
         self.viewer_return = self.album
         self.viewer_list = [browse.GridPhoto(t.photo_id, t.photo_path, None, Path(t.photo_path).name, None)
                             for t in self.album.model.items]

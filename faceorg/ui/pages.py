@@ -12,6 +12,17 @@ from faceorg.ui.models import FaceGridModel, PeopleModel, PhotoGridModel
 from faceorg.ui.thumbnails import ImageCache
 
 
+def add_buttons(row: QHBoxLayout, specs) -> dict[str, QPushButton]:
+    """Push buttons (key, text, signal to emit) appended to a header row, by key."""
+    buttons = {}
+    for key, text, signal in specs:
+        button = QPushButton(text, objectName=f"{key}Button")
+        button.clicked.connect(signal)
+        row.addWidget(button)
+        buttons[key] = button
+    return buttons
+
+
 class EmptyState(QWidget):
     addRequested = Signal()
 
@@ -78,11 +89,8 @@ class PeoplePage(QWidget):
         header.addStretch(1)
         self.show_hidden = QCheckBox("Show hidden")
         header.addWidget(self.show_hidden)
-        for text, signal, name in (("Merge", self.mergeRequested, "mergeButton"), ("Hide", self.hideRequested, "hideButton"),
-                                   ("Forget…", self.forgetRequested, "forgetButton")):
-            button = QPushButton(text, objectName=name)
-            button.clicked.connect(signal)
-            header.addWidget(button)
+        add_buttons(header, (("merge", "Merge", self.mergeRequested), ("hide", "Hide", self.hideRequested),
+                             ("forget", "Forget…", self.forgetRequested)))
         self.hint = QLabel("Double-click a person to open their album · F2 renames · select two or more to merge",
                            objectName="pageHint")
         self.model = PeopleModel(images, self)
@@ -121,16 +129,11 @@ class AlbumPage(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.subtitle)
         header.addStretch(1)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, signal in (("rename", "Rename…", self.renameRequested), ("cover", "Use as cover", self.coverRequested),
-                                  ("reject", "Not this person", self.rejectRequested), ("move", "Move to…", self.moveRequested),
-                                  ("new", "New person from selection", self.newPersonRequested),
-                                  ("split", "Suggest split…", self.splitRequested),
-                                  ("name", "Name selected…", self.nameSelectionRequested)):
-            button = QPushButton(text, objectName=f"{key}Button")
-            button.clicked.connect(signal)
-            self.buttons[key] = button
-            header.addWidget(button)
+        self.buttons = add_buttons(header, (
+            ("rename", "Rename…", self.renameRequested), ("cover", "Use as cover", self.coverRequested),
+            ("reject", "Not this person", self.rejectRequested), ("move", "Move to…", self.moveRequested),
+            ("new", "New person from selection", self.newPersonRequested), ("split", "Suggest split…", self.splitRequested),
+            ("name", "Name selected…", self.nameSelectionRequested)))
         self.show_background = QCheckBox("Show background faces", objectName="backgroundToggle")
         self.show_background.setToolTip("Tiny, blurred, doubtful or turned-away faces are kept but set aside")
         self.show_background.toggled.connect(self.backgroundToggled)
