@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 from superqt import QLabeledRangeSlider
 
+from faceorg.core.attributes import grouped_filters
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
 from faceorg.core.person import Person
@@ -93,12 +94,27 @@ class FilterBar(QWidget):
         self._timer.start()
 
     def set_attributes(self, names: list[str]) -> None:
-        for name in names:
-            if name not in self.attribute_toggles:
-                toggle = TriStateToggle(name)
-                toggle.stateChanged.connect(self._schedule)
+        """Offer these attributes (and those already offered), grouped: Accessories, Hair, Face, Expression."""
+        known = set(self.attribute_toggles) | set(names)
+        groups = grouped_filters(sorted(known))
+        if [n for _, ns in groups for n in ns] == list(self.attribute_toggles) and self.attribute_row.count():
+            return
+        while self.attribute_row.count():
+            widget = self.attribute_row.takeAt(0).widget()
+            if widget is not None and not isinstance(widget, TriStateToggle):
+                widget.deleteLater()
+        toggles, self.attribute_toggles = self.attribute_toggles, {}
+        for group, members in groups:
+            self.attribute_row.addWidget(QLabel(group, objectName=f"attr-group-{group}"))
+            for name in members:
+                toggle = toggles.pop(name, None)
+                if toggle is None:
+                    toggle = TriStateToggle(name)
+                    toggle.stateChanged.connect(self._schedule)
                 self.attribute_toggles[name] = toggle
                 self.attribute_row.addWidget(toggle)
+        for stale in toggles.values():
+            stale.deleteLater()
 
     def set_people(self, people: list[Person]) -> None:
         current = self.person.currentData()
