@@ -105,6 +105,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX faces_filter ON faces(photo_id, expression, age, person_id, background, forgotten);
     CREATE INDEX photos_taken_order ON photos(status, COALESCE(taken_at, mtime), id, folder_id);
     """,
+    # 5 (issue 15): which model made each attribute value, and which attribute model has seen each face,
+    # so the background attribute pass resumes and re-runs only faces whose attribute model changed.
+    """
+    ALTER TABLE face_attributes ADD COLUMN model TEXT;
+    ALTER TABLE faces ADD COLUMN attributes_model TEXT;
+    CREATE INDEX faces_attributes_model ON faces(attributes_model);
+    """,
 )
 
 LATEST = len(MIGRATIONS)

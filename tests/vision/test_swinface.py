@@ -65,3 +65,13 @@ def test_an_imported_file_changed_afterwards_is_refused(imported, tmp_path):
         handle.write(b"\x00\x00\x80\x7f")
     with pytest.raises(swinface.WeightsError, match="changed since it was imported"):
         swinface.load(copy)
+
+
+def test_the_command_line_refuses_a_foreign_file_with_one_sentence(tmp_path, capsys, monkeypatch):
+    from faceorg.cli.main import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "other.pt").write_bytes(b"PK not a torch file")
+    assert main(["models", "import", str(tmp_path / "other.pt"), "--db", str(tmp_path / "l.db")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot be read as a torch checkpoint" in err[0]
