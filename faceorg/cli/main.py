@@ -7,9 +7,9 @@ import sys
 
 from faceorg import __version__
 from faceorg.config import load_config
-from faceorg.cli import faces_cmd, find_cmd, people_cmd, scan_cmd, stats_cmd
+from faceorg.cli import faces_cmd, find_cmd, people_cmd, review_cmd, scan_cmd, stats_cmd
 
-COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd)
+COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd, review_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
