@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.people_cache import cache_path  # noqa: E402
+from bench.people_cache import has_cache, load_cache  # noqa: E402
 from bench.people_sets import SETS, half, main_face  # noqa: E402
 from faceorg.core.face import Box, FaceRecord  # noqa: E402
 from faceorg.core.metrics import bcubed_scores, pairwise_scores  # noqa: E402
@@ -54,7 +54,7 @@ class CachedPhoto:
 
 def load_photos(set_name: str) -> list[CachedPhoto]:
     """The cached faces of a set, grouped by photo, quality measured by the current code."""
-    data = np.load(cache_path(set_name))
+    data = load_cache(set_name)
     identities = SETS[set_name].identities()
     by_file: dict[str, list[int]] = defaultdict(list)
     for row, file in enumerate(data["files"].tolist()):
@@ -85,8 +85,8 @@ def subsets(names: list[str]) -> dict[str, list[CachedPhoto]]:
     chosen: dict[str, list[CachedPhoto]] = {}
     for name in names:
         base = name.split("-")[0]
-        if not cache_path(base).is_file():
-            print(f"{name}: skipped, no cache at {cache_path(base)} (run bench/people_cache.py {base})")
+        if not has_cache(base):
+            print(f"{name}: skipped, not cached yet (run bench/people_cache.py {base})")
             continue
         every = load_photos(base)
         if "-" in name:

@@ -6,7 +6,10 @@ file name, box, MTCNN score, 5 landmarks, quality numbers, the identity embeddin
 face's 150 px aligned chip (25 % padding, dlib's template) so sharpness rules can be tried
 again without re-detecting.
 
-    PYTHONPATH=$PWD /work/main/.venv/bin/python bench/people_cache.py [SET ...]
+    PYTHONPATH=$PWD /work/main/.venv/bin/python bench/people_cache.py [SET ...] [--shard K/N]
+
+With `--shard K/N` only every N-th photo (from the K-th) is run and saved as a part;
+`load_cache` joins the parts (several processes share a loaded machine better than one).
 """
 
 from __future__ import annotations
@@ -27,11 +30,24 @@ CHIP = 150
 PADDING = 0.25
 
 
-def cache_path(name: str) -> Path:
-    return CACHE / f"{name}.npz"
+def cache_path(name: str, shard: tuple[int, int] | None = None) -> Path:
+    return CACHE / (f"{name}.npz" if shard is None else f"{name}.part{shard[0]}of{shard[1]}.npz")
 
 
-def build(name: str) -> None:
+def has_cache(name: str) -> bool:
+    return cache_path(name).is_file() or any(CACHE.glob(f"{name}.part*.npz"))
+
+
+def load_cache(name: str) -> dict[str, np.ndarray]:
+    """The whole set's rows, from one file or joined from its parts."""
+    if cache_path(name).is_file():
+        with np.load(cache_path(name)) as data:
+            return {k: data[k] for k in data.files}
+    parts = [dict(np.load(p)) for p in sorted(CACHE.glob(f"{name}.part*.npz"))]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def build(name: str, shard: tuple[int, int] | None = None) -> None:
     from faceorg.config import default_config
     from faceorg.vision.catalogue import EMBEDDERS
     from faceorg.vision.pipeline import FacePipeline
@@ -40,6 +56,8 @@ def build(name: str) -> None:
     pipeline = FacePipeline(config, analyzer_names=[EMBEDDERS[config.embedder]])
     rows: dict[str, list] = {k: [] for k in ("files", "box", "score", "landmarks", "quality", "embedding", "chip", "photo_size")}
     files = photo_files(name)
+    if shard is not None:
+        files = files[shard[0]::shard[1]]
     started = time.perf_counter()
     for k, path in enumerate(files):
         try:
@@ -62,15 +80,20 @@ def build(name: str) -> None:
         if k % 50 == 0:
             print(f"  {name}: {k + 1}/{len(files)} photos, {time.perf_counter() - started:.0f} s", flush=True)
     CACHE.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(cache_path(name), **{k: np.asarray(v) for k, v in rows.items()})
+    np.savez_compressed(cache_path(name, shard), **{k: np.asarray(v) for k, v in rows.items()})
     print(f"{name}: {len(files)} photos, {len(rows['files'])} faces in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def main() -> None:
-    names = sys.argv[1:] or list(SETS)
-    for name in names:
+    args = sys.argv[1:]
+    shard = None
+    if "--shard" in args:
+        k, n = args.pop(args.index("--shard") + 1).split("/")
+        args.remove("--shard")
+        shard = (int(k), int(n))
+    for name in args or list(SETS):
         if SETS[name].available():
-            build(name)
+            build(name, shard)
         else:
             print(f"{name}: skipped, no photos at {SETS[name].root}")
 

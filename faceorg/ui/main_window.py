@@ -29,6 +29,7 @@ from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
 from faceorg.ui.queries import QueryRunner
 from faceorg.ui.scan_status import ScanStatus
+from faceorg.ui.review_page import ReviewPage
 from faceorg.ui.sidebar import Sidebar
 from faceorg.ui.thumbnails import ImageCache
 from faceorg.ui.viewer import PhotoViewer, load_for_screen
@@ -96,7 +97,9 @@ class MainWindow(QMainWindow):
         self.viewer = PhotoViewer()
         self.viewer.navigate.connect(self.step_photo)
         self.viewer.closed.connect(self.close_viewer)
-        for page in (self.empty, self.photos, self.people_page, self.album, self.viewer):
+        self.review_page = ReviewPage(self.conn, self.images)
+        self.review_page.changed.connect(self.refresh)
+        for page in (self.empty, self.photos, self.people_page, self.album, self.viewer, self.review_page):
             self.stack.addWidget(page)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -305,6 +308,9 @@ class MainWindow(QMainWindow):
         elif kind == "unsorted":
             self.stack.setCurrentWidget(self.album)
             self.load_album(None)
+        elif kind == "review":
+            self.stack.setCurrentWidget(self.review_page)
+            self.review_page.load()
 
     def set_order(self, order: str) -> None:
         self.order = order

@@ -28,6 +28,7 @@ class Sidebar(QTreeWidget):
         self.people_section = self._section("People")
         self.people = self._item(self.people_section, "People", "people", None)
         self.unsorted = self._item(self.people_section, "Unsorted faces", "unsorted", None)
+        self.review = self._item(self.people_section, "Review", "review", None)  # issue 10: "Is this Ada?"
         self.filters = self._section("Filters")
         self.expandAll()
         self.currentItemChanged.connect(self._on_current)
