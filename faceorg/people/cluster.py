@@ -172,7 +172,10 @@ def _linkage(part: np.ndarray, vectors: np.ndarray, constraints: Constraints, pa
         return [part]
     block = vectors[part].astype(np.float64)
     distances = np.clip(1.0 - block @ block.T, 0.0, None)
-    distances[_cannot_links(part, constraints)] = CANNOT
+    cannot = _cannot_links(part, constraints)
+    if not cannot.any() and distances.max() <= params.merge_distance:
+        return [part]  # no average can exceed the largest distance: one group, without the linkage
+    distances[cannot] = CANNOT
     np.fill_diagonal(distances, 0.0)
     tree = linkage(squareform(distances, checks=False), method="average")
     labels = fcluster(tree, t=params.merge_distance, criterion="distance")
