@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from faceorg import __version__
-from faceorg.config import load_config
 from faceorg.cli import faces_cmd, find_cmd, people_cmd, scan_cmd, stats_cmd
+from faceorg.config import load_config
 
 COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd)
 
@@ -36,8 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.selftest:
         from faceorg.selftest import run_selftest
+        from faceorg.ui.qt_check import check_qt  # only ui imports Qt
 
-        return run_selftest()
+        return run_selftest(extra_checks=[check_qt])
     if not hasattr(args, "run"):
         from faceorg.ui.app import run_app  # no command: the desktop app
 

@@ -34,7 +34,7 @@ from faceorg.store import models, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import transaction
 from faceorg.store.photos import FileFacts
-from faceorg.vision.decode import DecodeError, Decoded, decode
+from faceorg.vision.decode import Decoded, DecodeError, decode
 
 if TYPE_CHECKING:
     from faceorg.vision.pipeline import FacePipeline, PhotoFaces

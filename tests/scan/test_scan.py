@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from tests.helpers import copy_photos
 from faceorg.scan.scanner import Scanner
 from faceorg.store.db import connect
 from faceorg.store.queries import stats
+from tests.helpers import copy_photos
 
 SOME = ["img1.jpg", "img2.jpg", "img17.jpg", "img22.jpg"]
 

@@ -12,9 +12,9 @@ from faceorg.core.filters import Filter, parse_age_range, parse_attributes, pars
 from faceorg.core.photo import PhotoStatus
 from faceorg.store import faces, models, photos
 from faceorg.store.db import StoreError, connect, schema_version, transaction
+from faceorg.store.face_index import FaceIndex
 from faceorg.store.migrations import LATEST
 from faceorg.store.photos import FileFacts
-from faceorg.store.face_index import FaceIndex
 from faceorg.store.queries import stats
 
 
