@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from faceorg.core.errors import FaceorgError
+
 MAX_PIXELS = 250_000_000
 """Larger images are refused: a decompression bomb, or far beyond any camera."""
 
@@ -33,7 +35,7 @@ except ImportError:  # HEIC stays unsupported, every other format still works
     pillow_heif = None
 
 
-class DecodeError(ValueError):
+class DecodeError(FaceorgError):
     """The file is not a photo we can read; the message says why in plain words."""
 
 

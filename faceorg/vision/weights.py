@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from faceorg.core.errors import FaceorgError
 from faceorg.resources import resources_dir
 
 
-class WeightsError(RuntimeError):
+class WeightsError(FaceorgError):
     """A model file is missing or is not the file we expect."""
 
 
