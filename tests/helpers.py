@@ -38,7 +38,8 @@ def portrait_variants(target: Path, names: list[str]) -> list[Path]:
 
     target.mkdir(parents=True, exist_ok=True)
     with Image.open(SELFTEST_PHOTO) as opened:  # enlarged: its 53 px face would count as background
-        original = opened.convert("RGB").resize((opened.width * 3 // 2, opened.height * 3 // 2), Image.Resampling.LANCZOS)
+        size = (opened.width * 3 // 2, opened.height * 3 // 2)
+        original = opened.convert("RGB").resize(size, Image.Resampling.LANCZOS)
     w, h = original.size
     makers = [
         lambda im: im,

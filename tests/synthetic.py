@@ -22,7 +22,8 @@ from faceorg.store.photos import FileFacts
 DIM = 128
 
 
-def identity_vectors(n_people: int, faces_each: int, seed: int = 0, spread: float = 0.0125) -> tuple[np.ndarray, list[int]]:
+def identity_vectors(n_people: int, faces_each: int, seed: int = 0,
+                     spread: float = 0.0125) -> tuple[np.ndarray, list[int]]:
     """(faces x 128 unit vectors, the identity of each row), identities interleaved."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(n_people, DIM))

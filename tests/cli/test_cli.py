@@ -92,7 +92,8 @@ def test_faces_json_describes_one_photo(scanned):
     x1, y1, x2, y2 = face["box"]
     assert 0 <= x1 < x2 <= data["width"] and 0 <= y1 < y2 <= data["height"]
     assert len(face["landmarks"]) == 5
-    assert set(face["expression"]) == set(EXPRESSIONS) and sum(face["expression"].values()) == pytest.approx(1, abs=1e-3)
+    assert set(face["expression"]) == set(EXPRESSIONS)
+    assert sum(face["expression"].values()) == pytest.approx(1, abs=1e-3)
     assert 0 <= face["gender"]["male"] <= 1 and face["age"] > 0
     assert np.linalg.norm(face["embedding"]) == pytest.approx(1, abs=1e-4) and len(face["embedding"]) == 128
 

@@ -10,7 +10,6 @@ import os
 import shutil
 
 import pytest
-
 from PIL import Image
 
 from faceorg.core.person import AssignedBy
