@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from faceorg.core.paths import path_text
 from faceorg.core.photo import PhotoStatus
 from faceorg.scan.walk import absolute, photo_files
 from faceorg.store import photos
@@ -37,7 +38,7 @@ class ScanPlan:
 
 
 def _folder_of(conn: sqlite3.Connection, root: Path) -> int:
-    return photos.ensure_folder(conn, str(root if root.is_dir() else root.parent))
+    return photos.ensure_folder(conn, path_text(root if root.is_dir() else root.parent))
 
 
 def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
@@ -47,10 +48,10 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
         if not root.exists():
             raise FileNotFoundError(f"{root} does not exist")
         folder_id = _folder_of(conn, root)
-        known = photos.known_under(conn, str(root)) if root.is_dir() else {}
+        known = photos.known_under(conn, path_text(root)) if root.is_dir() else {}
         seen: set[str] = set()
         for path in photo_files(root):
-            key = str(path)
+            key = path_text(path)
             seen.add(key)
             try:
                 stat = path.stat()

@@ -14,6 +14,33 @@ class StoreError(RuntimeError):
     """The library file cannot be opened or is newer than this faceorg."""
 
 
+class LibraryWriteError(StoreError):
+    """The library itself (not one photo) could not be written: the scan cannot go on."""
+
+
+_FULL = ("full", "no space")
+_READONLY = ("readonly", "read-only", "permission")
+
+
+def write_failure(error: BaseException, where: Path | str | None) -> LibraryWriteError:
+    """One sentence that says what went wrong with the library and what the user can do."""
+    text = str(error).lower()
+    kept = "everything scanned so far is kept"
+    if any(word in text for word in _FULL):
+        return LibraryWriteError(f"the disk that holds {where} is full ({error}): free some space there and run "
+                                 f"the same scan again; {kept}.")
+    if any(word in text for word in _READONLY):
+        return LibraryWriteError(f"{where} cannot be written ({error}): make it and its folder writable and run "
+                                 f"the same scan again; {kept}.")
+    return LibraryWriteError(f"{where} could not be written ({error}): fix that and run the same scan again; {kept}.")
+
+
+def file_of(conn: sqlite3.Connection) -> Path | None:
+    """The file behind the connection's main database (None for an in-memory one)."""
+    name = conn.execute("PRAGMA database_list").fetchone()[2]
+    return Path(name) if name else None
+
+
 def connect(path: Path | str, *, migrate: bool = True, readonly: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the library at `path` and bring its schema up to date."""
     path = Path(path)
@@ -66,7 +93,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite already rolled back after some errors (SQLITE_FULL): keep that error
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")
