@@ -46,11 +46,11 @@ def _gray16(face: Image.Image) -> Image.Image:
 
 
 def _int32(face: Image.Image) -> Image.Image:
-    return Image.fromarray((_gray(face) * 65793 + 1_000_000).astype(np.int32), "I")
+    return Image.fromarray((_gray(face) * 65793 + 1_000_000).astype(np.int32))
 
 
 def _float01(face: Image.Image) -> Image.Image:
-    return Image.fromarray((_gray(face) / 255.0).astype(np.float32), "F")
+    return Image.fromarray((_gray(face) / 255.0).astype(np.float32))
 
 
 def _palette(face: Image.Image) -> Image.Image:
