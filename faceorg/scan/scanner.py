@@ -145,6 +145,7 @@ class Scanner:
         summary.unchanged = plan.unchanged
         with transaction(self.conn):
             photos.mark_missing(self.conn, plan.vanished_ids)
+            photos.delete_failed(self.conn, plan.cleared_ids)
         summary.vanished = len(plan.vanished_ids)
         for path, folder_id, reason in plan.unreadable:
             self._store_failure(Candidate(path, folder_id, 0, 0.0), None, reason, summary)
