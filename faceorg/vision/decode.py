@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -89,9 +90,9 @@ def _open(path: Path) -> Image.Image:
     return image
 
 
-def decode(path: Path | str, max_side: int | None) -> Decoded:
-    """Read `path` upright as RGB with its longer side at most `max_side` (None: full size)."""
-    path = Path(path)
+def decode(path: Path | str | BinaryIO, max_side: int | None) -> Decoded:
+    """Read `path` (or an open binary file: a cluster worker gets bytes) upright as RGB, longer side <= `max_side`."""
+    path = path if hasattr(path, "read") else Path(path)
     with _open(path) as image:
         exif = image.getexif()
         orientation = int(exif.get(_ORIENTATION, 1) or 1)
