@@ -19,6 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", help="auto (default), cpu or cuda")
     p.add_argument("--embedder", help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)")
     p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 40)")
+    p.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                   help="run the models on Ray (pip install 'faceorg[cluster]'): alone, a local runtime on all cores; "
+                        "with auto or ray://host:10001, join that cluster")
     p.set_defaults(run=run)
 
 
@@ -33,8 +36,18 @@ def print_summary(summary: ScanSummary) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "ray", None):
+        from faceorg.cluster.cli import check_ray
+
+        check_ray(args.ray)
     config, conn = open_library(args)
-    scanner = Scanner(conn, config)
+    runtime = None
+    if getattr(args, "ray", None):
+        from faceorg.cluster.cli import ray_scanner  # Ray is imported only for --ray
+
+        scanner, runtime = ray_scanner(conn, config, args.ray)
+    else:
+        scanner = Scanner(conn, config)
     try:
         summary = scanner.scan(args.paths, progress=ProgressBar())
     except KeyboardInterrupt:
@@ -42,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         return 130
     finally:
         conn.close()
+        if runtime is not None:
+            runtime.close()
     print_summary(summary)
     if args.json:
         emit_json(summary.as_dict())
