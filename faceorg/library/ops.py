@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from faceorg.core.plural import count
 from faceorg.library.changes import OpChanges
 from faceorg.people import decisions
 from faceorg.people.recluster import recluster as regroup
@@ -20,8 +21,8 @@ from faceorg.store.db import transaction
 FACES = OpChanges(people=True, faces=True, undoable=True)
 
 
-def _faces(count: int) -> str:
-    return f"{count} face{'s' if count != 1 else ''}"
+def _faces(n: int) -> str:
+    return count(n, "face")
 
 
 def _label(conn: sqlite3.Connection, person_id: int) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter, QStackedWidget
 
 from faceorg.config import Config
+from faceorg.core.plural import count
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
 from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
@@ -371,7 +372,7 @@ class MainWindow(QMainWindow):
         self.photos.title.setText(title)
         self.photos.title.setToolTip(title)
         self.photos.model.set_ids(ids)
-        self.photos.count.setText(f"{len(ids)} photo{'s' if len(ids) != 1 else ''}")
+        self.photos.count.setText(count(len(ids), "photo"))
         self.photos.show_no_results(len(ids) == 0, not flt.is_empty)
         self.photosShown.emit()
 
@@ -399,7 +400,7 @@ class MainWindow(QMainWindow):
             return
         self.album_person = person
         title = "Unsorted faces" if person_id is None else person.label
-        subtitle = f"{len(tiles)} face{'s' if len(tiles) != 1 else ''}"
+        subtitle = count(len(tiles), "face")
         if person_id is None:
             subtitle += " · select faces and name them"
         self.album.show_person(person_id, title, subtitle)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
+from faceorg.core.plural import count
 from faceorg.scan.progress import ScanProgress, ScanSummary, format_duration
 
 MESSAGE_MS = 10_000
@@ -48,13 +49,14 @@ class ScanStatus(QWidget):
         self.bar.setMaximum(max(1, p.total))
         self.bar.setValue(p.done)
         paused = " (paused)" if self.pause.isChecked() else ""
-        self.label.setText(f"Scanning: {p.done} / {p.total} photos · {p.faces} faces · ETA {format_duration(p.eta)}{paused}")
+        self.label.setText(f"Scanning: {p.done} / {count(p.total, 'photo')} · {count(p.faces, 'face')} · ETA {format_duration(p.eta)}{paused}")
 
     def show_summary(self, s: ScanSummary) -> None:
         self.set_running(False)
         verb = "Scan cancelled" if s.cancelled else "Scan finished"
         failed = f" · {len(s.failed)} could not be read" if s.failed else ""
-        self.label.setText(f"{verb}: {s.scanned} new photos, {s.faces} faces, {s.unchanged} unchanged{failed} ({s.seconds:.0f} s)")
+        self.label.setText(f"{verb}: {count(s.scanned, 'new photo')}, {count(s.faces, 'face')}, {s.unchanged} unchanged{failed} "
+                           f"({s.seconds:.0f} s)")
 
 
 class MessageArea(QWidget):

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from faceorg.core.attributes import CELEBA_ATTRIBUTES
 from faceorg.core.filters import Filter
+from faceorg.core.plural import count
+from faceorg.store import people
+from faceorg.store.db import connect
 
 
 def every_filter_on(window) -> None:
@@ -94,10 +99,46 @@ def test_zero_results_say_so(window, qtbot):
     window.stack.setCurrentWidget(window.photos)
     window.photos.filter_bar.expression_buttons["sad"].setChecked(True)
     qtbot.waitUntil(lambda: "No photos match" in window.photos.no_results.text(), timeout=10_000)
-    assert window.photos.no_results.isVisible() and window.photos.model.rowCount() == 0
+    assert window.photos.no_results.isVisibleTo(window.photos) and window.photos.model.rowCount() == 0
 
 
 def test_a_folder_page_is_titled_by_the_folder(window, qtbot):
     window.folder_paths = {5: "/home/ada/Pictures/Holiday 2024"}
     window.choice = ("folder", 5)
     assert window._page_title() == "Holiday 2024"
+
+
+def _open_album(window, qtbot, person_id) -> None:
+    window.sidebar.select("people")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.people_page)
+    window.stack.setCurrentWidget(window.album)
+    window.load_album(person_id)
+    qtbot.waitUntil(lambda: window.album.person_id == person_id and window.album.title.text() == "Ada", timeout=10_000)
+
+
+def _click_sidebar_people(window, qtbot) -> None:
+    rect = window.sidebar.visualItemRect(window.sidebar.people)
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+@pytest.mark.parametrize("way", ["back button", "sidebar People", "Ctrl+P", "Esc"])
+def test_back_from_an_album(window, qtbot, config, way):
+    conn = connect(config.db_path)
+    person_id = people.create(conn, "Ada")
+    conn.close()
+    _open_album(window, qtbot, person_id)
+    window.activateWindow()
+    window.album.grid.setFocus()
+    if way == "back button":
+        window.album.back.click()
+    elif way == "sidebar People":
+        _click_sidebar_people(window, qtbot)
+    elif way == "Ctrl+P":
+        qtbot.keyClick(window.album.grid, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    else:
+        qtbot.keyClick(window.album.grid, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.people_page, timeout=5000)
+
+
+def test_face_counts_read_right():
+    assert count(1, "face") == "1 face" and count(2, "face") == "2 faces" and count(0, "photo") == "0 photos"
