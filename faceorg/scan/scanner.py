@@ -78,12 +78,13 @@ class Scanner:
     """Runs scans against one library connection; owns its pipeline once one is needed."""
 
     def __init__(self, conn: sqlite3.Connection, config: Config,
-                 pipeline_factory: Callable[[], FacePipeline] | None = None, update_people: bool = True):
+                 pipeline_factory: Callable[[], FacePipeline] | None = None, update_people: bool = True,
+                 cache: CachePaths | None = None):
         self.conn = conn
         self.update_people = update_people
         self._index: IdentityIndex | None = None
         self.config = config
-        self.cache = CachePaths(config.cache_dir)
+        self.cache = cache or CachePaths.for_library(config.cache_dir, config.db_path)
         self._pipeline_factory = pipeline_factory or self._default_pipeline
         self._pipeline: FacePipeline | None = None
 
@@ -180,9 +181,10 @@ class Scanner:
                         self._store_other(prepared, summary)
                         self._done += 1
                     report(path_text(prepared.candidate.path))
-                pending += self._detect(waiting, summary)
-                if pending:
-                    self._flush(pending, summary)
+                if not summary.cancelled:  # cancelled: the photos held for a batch wait for the next scan
+                    pending += self._detect(waiting, summary)
+                    if pending:
+                        self._flush(pending, summary)
             finally:
                 for future in queue:
                     future.cancel()
