@@ -3,18 +3,22 @@
 Shows the face large, the photo it is in, and the suggested person's cover (for a merge
 question: both people's covers). Yes (Y) confirms, No (N) never asks that again, Someone
 else (S) asks who it is (a merge question: skips it for now). The questions and answers
-are `people.review`'s; this page only shows them and reports `changed` after an answer.
+are `people.review`'s; the page reads with the library's reader connection and hands each
+answer to `submit` as a library operation (the window runs it on the writer and reloads).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from faceorg.people import decisions, review
+from faceorg.library import ops
+from faceorg.library.review_ops import answer
+from faceorg.people import review
 from faceorg.store import people
 from faceorg.ui import dialogs
 from faceorg.ui.thumbnails import ImageCache
@@ -24,11 +28,10 @@ SIDE = 200
 
 
 class ReviewPage(QWidget):
-    changed = Signal()
-
-    def __init__(self, conn: sqlite3.Connection, images: ImageCache, parent=None):
+    def __init__(self, conn: sqlite3.Connection, images: ImageCache, submit: Callable, parent=None):
         super().__init__(parent)
         self.conn = conn
+        self.submit = submit
         self.images = images
         self.question: review.Suggestion | None = None
         self.skipped: set[tuple] = set()
@@ -117,19 +120,13 @@ class ReviewPage(QWidget):
                 label.setPixmap(pixmap.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
                                               Qt.TransformationMode.SmoothTransformation))
 
-    def _answered(self) -> None:
-        self.changed.emit()
-        self.load()
-
     def answer_yes(self) -> None:
         if self.question is not None:
-            review.accept(self.conn, self.question)
-            self._answered()
+            self.submit(answer(self.question, yes=True))
 
     def answer_no(self) -> None:
         if self.question is not None:
-            review.reject(self.conn, self.question)
-            self._answered()
+            self.submit(answer(self.question, yes=False))
 
     def answer_other(self) -> None:
         q = self.question
@@ -144,12 +141,8 @@ class ReviewPage(QWidget):
         if name is None:
             return
         match = next((p for p in everyone if p.label.lower() == name.lower()), None)
-        try:
-            if match is not None:
-                decisions.move(self.conn, [q.face_id], match.id)
-            else:
-                decisions.new_person(self.conn, [q.face_id], name)
-        except decisions.DecisionError as error:
-            dialogs.show_error(self, str(error))
-            return
-        self._answered()
+        face = q.face_id
+        if match is not None:
+            self.submit(lambda conn, _cache: ops.move_faces(conn, [face], match.id))
+        else:
+            self.submit(lambda conn, _cache: ops.name_faces(conn, [face], name))
