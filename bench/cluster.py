@@ -86,9 +86,9 @@ def deepface_figures(db: Path | None) -> None:
     print(f"deepface: {len(truth)} labelled faces of {len(set(truth))} people")
     print(f"  longest link inside one identity {longest:.4f}; closest two identities {closest:.4f}")
     chosen = ClusterParams()
-    print(f"  chosen (reach {chosen.reach}, average linkage at {chosen.merge_distance}): {evaluate(vectors, truth, chosen)}")
+    print(f"  chosen (reach {chosen.reach}, linkage cut {chosen.merge_distance}): {evaluate(vectors, truth, chosen)}")
     for merge in (0.05, 0.06, 0.08):
-        print(f"  merge distance {merge:<5}           : {evaluate(vectors, truth, replace(chosen, merge_distance=merge))}")
+        print(f"  merge distance {merge:<5}     : {evaluate(vectors, truth, replace(chosen, merge_distance=merge))}")
     print(f"  min_cluster_size 3              : {evaluate(vectors, truth, replace(chosen, min_cluster_size=3))}")
     print("  (the figures on more sets, with the photos' cannot-links: bench/people.py)")
 

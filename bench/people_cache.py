@@ -35,7 +35,7 @@ def cache_path(name: str, shard: tuple[int, int] | None = None) -> Path:
 
 
 def has_cache(name: str) -> bool:
-    return cache_path(name).is_file() or any(CACHE.glob(f"{name}.part*.npz"))
+    return cache_path(name).is_file() or any(".tmp" not in p.name for p in CACHE.glob(f"{name}.part*.npz"))
 
 
 def load_cache(name: str) -> dict[str, np.ndarray]:
@@ -43,7 +43,7 @@ def load_cache(name: str) -> dict[str, np.ndarray]:
     if cache_path(name).is_file():
         with np.load(cache_path(name)) as data:
             return {k: data[k] for k in data.files}
-    parts = [dict(np.load(p)) for p in sorted(CACHE.glob(f"{name}.part*.npz"))]
+    parts = [dict(np.load(p)) for p in sorted(CACHE.glob(f"{name}.part*.npz")) if ".tmp" not in p.name]
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
@@ -54,7 +54,8 @@ def build(name: str, shard: tuple[int, int] | None = None) -> None:
 
     config = default_config().with_overrides(device="cpu")
     pipeline = FacePipeline(config, analyzer_names=[EMBEDDERS[config.embedder]])
-    rows: dict[str, list] = {k: [] for k in ("files", "box", "score", "landmarks", "quality", "embedding", "chip", "photo_size")}
+    keys = ("files", "box", "score", "landmarks", "quality", "embedding", "chip", "photo_size")
+    rows: dict[str, list] = {k: [] for k in keys}
     files = photo_files(name)
     if shard is not None:
         files = files[shard[0]::shard[1]]
@@ -77,11 +78,19 @@ def build(name: str, shard: tuple[int, int] | None = None) -> None:
             rows["embedding"].append(record.embedding)
             rows["chip"].append(aligned.chip(CHIP, PADDING))
             rows["photo_size"].append(photo.decoded.original_size)
-        if k % 50 == 0:
+        if k % 25 == 24:  # saved as it goes: a long run on a loaded machine is usable before it ends
             print(f"  {name}: {k + 1}/{len(files)} photos, {time.perf_counter() - started:.0f} s", flush=True)
+            _save(name, shard, rows)
+    _save(name, shard, rows)
+    seconds = time.perf_counter() - started
+    print(f"{name}: {len(files)} photos, {len(rows['files'])} faces in {seconds:.0f} s", flush=True)
+
+
+def _save(name: str, shard: tuple[int, int] | None, rows: dict[str, list]) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(cache_path(name, shard), **{k: np.asarray(v) for k, v in rows.items()})
-    print(f"{name}: {len(files)} photos, {len(rows['files'])} faces in {time.perf_counter() - started:.0f} s", flush=True)
+    partial = cache_path(name, shard).with_suffix(".tmp.npz")
+    np.savez_compressed(partial, **{k: np.asarray(v) for k, v in rows.items()})
+    partial.replace(cache_path(name, shard))
 
 
 def main() -> None:
