@@ -31,15 +31,17 @@ from faceorg.core.photo import PhotoStatus
 from faceorg.people.carry_over import carry_over, remember
 from faceorg.people.index import IdentityIndex
 from faceorg.people.junk import mark_background
-from faceorg.people.update import after_scan, place_new_faces
+from faceorg.people.update import place_new_faces
 from faceorg.scan.hashing import content_hash
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
 from faceorg.scan.previews import write_previews
+from faceorg.scan.resume import finish_pending, group_pending, mark_grouping, mark_previews, previews_done
 from faceorg.scan.progress import ScanProgress, ScanSummary
 from faceorg.store import faces as face_repo
 from faceorg.store import models, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import file_of, transaction, write_failure
+from faceorg.store.lock import scan_lock
 from faceorg.store.photos import FileFacts
 from faceorg.vision.decode import DecodeError, Decoded, decode
 
@@ -126,20 +128,28 @@ class Scanner:
 
     # -- the owning thread: models and SQLite --------------------------------------
     def scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
-             should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
-        """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails."""
+             should_stop: Callable[[], bool] = lambda: False,
+             on_wait: Callable[[], None] | None = None) -> ScanSummary:
+        """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails.
+
+        One scan at a time per library: a second waits for the first (telling `on_wait`),
+        then finishes whatever an interrupted scan left pending before it looks at files."""
         try:
-            return self._scan(roots, progress, should_stop)
+            with scan_lock(file_of(self.conn), on_wait=on_wait):
+                resumed = finish_pending(self.conn, self.config, group=self.update_people)
+                summary = self._scan(roots, progress, should_stop)
         except sqlite3.DatabaseError as error:
             if isinstance(error, _PER_FILE_STORE_ERRORS):
                 raise
             raise write_failure(error, file_of(self.conn)) from error
+        summary.resumed_grouped, summary.resumed_previews = resumed.grouped, resumed.previews
+        summary.people_created += resumed.people_created
+        return summary
 
     def _scan(self, roots: list[Path | str], progress: ProgressCallback | None,
               should_stop: Callable[[], bool]) -> ScanSummary:
         started = time.perf_counter()
         summary = ScanSummary()
-        self._new_faces: list[int] = []
         models_before = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
         plan = plan_scan(self.conn, roots)
         summary.unchanged = plan.unchanged
@@ -192,8 +202,8 @@ class Scanner:
             finally:
                 for future in queue:
                     future.cancel()
-        if self.update_people and summary.scanned:
-            summary.people_created = after_scan(self.conn, self._new_faces).people_created
+        if self.update_people:
+            summary.people_created = group_pending(self.conn)[1]
         self._index = None
         report("")
         summary.seconds = time.perf_counter() - started
@@ -268,13 +278,15 @@ class Scanner:
             photo_id = photos.upsert(self.conn, self._facts(prepared), prepared.candidate.folder_id, PhotoStatus.OK,
                                      model_set_id=model_set, face_count=len(photo.records))
             face_ids = face_repo.replace_faces(self.conn, photo_id, photo.records)
+            mark_previews(self.conn, photo_id)
             mark_background(self.conn, list(zip(face_ids, photo.records)))
             carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, photo.records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
-                self._new_faces += face_ids
+                mark_grouping(self.conn, face_ids)
         self.cache.remove_crops(old_faces)
         self._write_previews(prepared, photo, face_ids)
+        previews_done(self.conn, photo_id)
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
