@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def print_summary(summary: ScanSummary) -> None:
+    if summary.resumed_grouped or summary.resumed_previews:
+        say(f"Finished what an interrupted scan left: {summary.resumed_grouped} faces grouped, "
+            f"{summary.resumed_previews} photos' previews made")
     say(f"{'Cancelled' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
         f"{summary.scanned} photos scanned, {summary.unchanged} unchanged (skipped), "
         f"{summary.moved} moved or renamed, {summary.vanished} vanished, {summary.faces} faces found, "
@@ -36,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     config, conn = open_library(args)
     scanner = Scanner(conn, config)
     try:
-        summary = scanner.scan(args.paths, progress=ProgressBar())
+        summary = scanner.scan(args.paths, progress=ProgressBar(), on_wait=lambda: say(
+            "Another scan of this library is running; waiting for it to finish (Ctrl-C to stop waiting)..."))
     except KeyboardInterrupt:
         say("Interrupted: everything scanned so far is saved; run the same scan again to continue.")
         return 130
