@@ -77,7 +77,8 @@ def remake_previews(conn: sqlite3.Connection, config: Config) -> int:
             "SELECT id, x1, y1, x2, y2 FROM faces WHERE photo_id = ? AND forgotten = 0", (photo_id,))]
         try:
             decoded = decode(path_on_disk(path), config.detect_max_side)
-            write_previews(cache, content_hash, decoded.image, decoded.scale, faces, config.thumbnail_px, config.crop_px)
+            write_previews(cache, content_hash, decoded.image, decoded.scale, faces, config.thumbnail_px,
+                           config.crop_px)
             made += 1
         except (OSError, ValueError):
             pass

@@ -120,7 +120,8 @@ class Scanner:
         try:
             decoded = decode(candidate.path, self.config.detect_max_side)
         except MemoryError:
-            return Prepared(candidate, "fail", hash=digest, error=_reason("decode", "image too large to decode in memory"))
+            reason = _reason("decode", "image too large to decode in memory")
+            return Prepared(candidate, "fail", hash=digest, error=reason)
         except Exception as error:  # noqa: BLE001 - whatever a decoder raises on one file costs only that file
             detail = str(error) if isinstance(error, DecodeError) else f"{type(error).__name__}: {error}"
             return Prepared(candidate, "fail", hash=digest, error=_reason("decode", detail))
@@ -322,7 +323,8 @@ class Scanner:
                 return
             moved = photos.missing_with_hash(self.conn, prepared.hash)
             if moved is not None:
-                photos.move(self.conn, moved.id, FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash), c.folder_id)
+                facts = FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash)
+                photos.move(self.conn, moved.id, facts, c.folder_id)
                 summary.moved += 1
                 return
         # the vanished twin was claimed by another copy: analyse this one afresh

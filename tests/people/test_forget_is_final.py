@@ -47,7 +47,8 @@ def test_no_undo_brings_back_a_forgotten_person_or_anyone_merged_into_them(peopl
             break
         assert people.get(conn, target) is None and people.get(conn, source) is None
         assert people.by_name(conn, "Zed Secret") is None
-        linked = conn.execute(f"SELECT COUNT(*) FROM faces WHERE person_id IS NOT NULL AND id IN ({','.join('?' * len(faces))})",
+        marks = ",".join("?" * len(faces))
+        linked = conn.execute(f"SELECT COUNT(*) FROM faces WHERE person_id IS NOT NULL AND id IN ({marks})",
                               faces).fetchone()[0]
         assert linked == 0, f"undoing {undone[-1]!r} linked forgotten faces again"
     assert len(undone) == 3, "the name and merge decisions are still there to undo, only emptied of the forgotten"
