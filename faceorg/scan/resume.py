@@ -66,10 +66,9 @@ def group_pending(conn: sqlite3.Connection) -> tuple[int, int]:
     return len(pending), report.people_created
 
 
-def remake_previews(conn: sqlite3.Connection, config: Config) -> int:
+def remake_previews(conn: sqlite3.Connection, config: Config, cache: CachePaths) -> int:
     """Write the previews of photos whose scan stopped before it wrote them; a photo that
     cannot be read any more just stays without them (its row says what it holds)."""
-    cache = CachePaths(config.cache_dir)
     made = 0
     for photo_id, path, content_hash in conn.execute(
             "SELECT p.id, p.path, p.hash FROM pending_previews q JOIN photos p ON p.id = q.photo_id").fetchall():
@@ -96,15 +95,15 @@ def remove_temp_files(cache_root: Path) -> int:
     return removed
 
 
-def finish_pending(conn: sqlite3.Connection, config: Config, group: bool = True) -> Resumed:
+def finish_pending(conn: sqlite3.Connection, config: Config, cache: CachePaths, group: bool = True) -> Resumed:
     """Everything an interrupted scan left; the caller holds the library's scan lock.
 
     A temporary file exists only if a writer died between storing a photo and clearing
     its preview mark, so the cache is searched for them only when such marks exist."""
     done = Resumed()
     if conn.execute("SELECT 1 FROM pending_previews LIMIT 1").fetchone():
-        done.temp_files = remove_temp_files(config.cache_dir)
-        done.previews = remake_previews(conn, config)
+        done.temp_files = remove_temp_files(cache.root)
+        done.previews = remake_previews(conn, config, cache)
     if group:
         done.grouped, done.people_created = group_pending(conn)
     return done
@@ -115,7 +114,7 @@ def finish_pending_at_start(config: Config) -> Resumed | None:
     conn = connect(config.db_path)
     try:
         with scan_lock(file_of(conn), wait=False):
-            return finish_pending(conn, config)
+            return finish_pending(conn, config, CachePaths.for_library(config.cache_dir, config.db_path))
     except LibraryBusy:
         return None
     finally:

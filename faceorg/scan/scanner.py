@@ -15,6 +15,7 @@ library itself (disk full, file unwritable) ends the scan, as a `LibraryWriteErr
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sqlite3
 import time
@@ -35,19 +36,20 @@ from faceorg.people.update import place_new_faces
 from faceorg.scan.hashing import content_hash
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
 from faceorg.scan.previews import write_previews
-from faceorg.scan.resume import finish_pending, group_pending, mark_grouping, mark_previews, previews_done
 from faceorg.scan.progress import ScanProgress, ScanSummary
+from faceorg.scan.resume import finish_pending, group_pending, mark_grouping, mark_previews, previews_done
 from faceorg.store import faces as face_repo
 from faceorg.store import models, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import file_of, transaction, write_failure
 from faceorg.store.lock import scan_lock
 from faceorg.store.photos import FileFacts
-from faceorg.vision.decode import DecodeError, Decoded, decode
+from faceorg.vision.decode import Decoded, DecodeError, decode
 
 if TYPE_CHECKING:
     from faceorg.vision.pipeline import FacePipeline, PhotoFaces
 
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[ScanProgress], None]
 PHOTOS_PER_FLUSH = 4
 """At most this many analysed photos wait for their batch: results keep appearing during a scan."""
@@ -78,12 +80,13 @@ class Scanner:
     """Runs scans against one library connection; owns its pipeline once one is needed."""
 
     def __init__(self, conn: sqlite3.Connection, config: Config,
-                 pipeline_factory: Callable[[], FacePipeline] | None = None, update_people: bool = True):
+                 pipeline_factory: Callable[[], FacePipeline] | None = None, update_people: bool = True,
+                 cache: CachePaths | None = None):
         self.conn = conn
         self.update_people = update_people
         self._index: IdentityIndex | None = None
         self.config = config
-        self.cache = CachePaths(config.cache_dir)
+        self.cache = cache or CachePaths.for_library(config.cache_dir, config.db_path)
         self._pipeline_factory = pipeline_factory or self._default_pipeline
         self._pipeline: FacePipeline | None = None
 
@@ -137,7 +140,7 @@ class Scanner:
         then finishes whatever an interrupted scan left pending before it looks at files."""
         try:
             with scan_lock(file_of(self.conn), on_wait=on_wait):
-                resumed = finish_pending(self.conn, self.config, group=self.update_people)
+                resumed = finish_pending(self.conn, self.config, self.cache, group=self.update_people)
                 summary = self._scan(roots, progress, should_stop)
         except sqlite3.DatabaseError as error:
             if isinstance(error, _PER_FILE_STORE_ERRORS):
@@ -152,14 +155,7 @@ class Scanner:
         started = time.perf_counter()
         summary = ScanSummary()
         models_before = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
-        plan = plan_scan(self.conn, roots)
-        summary.unchanged = plan.unchanged
-        with transaction(self.conn):
-            photos.mark_missing(self.conn, plan.vanished_ids)
-            photos.delete_failed(self.conn, plan.cleared_ids)
-        summary.vanished = len(plan.vanished_ids)
-        for path, folder_id, reason in plan.unreadable:
-            self._store_failure(Candidate(path, folder_id, 0, 0.0), None, reason, summary)
+        plan = self._begin(roots, summary)
         total = len(plan.candidates)
         self._done = 0
 
@@ -197,20 +193,37 @@ class Scanner:
                         self._store_other(prepared, summary)
                         self._done += 1
                     report(path_text(prepared.candidate.path))
-                pending += self._detect(waiting, summary)
-                if pending:
-                    self._flush(pending, summary)
+                if not summary.cancelled:  # cancelled: the photos held for a batch wait for the next scan
+                    pending += self._detect(waiting, summary)
+                    if pending:
+                        self._flush(pending, summary)
             finally:
                 for future in queue:
                     future.cancel()
-        if self.update_people:
-            summary.people_created = group_pending(self.conn)[1]
-        self._index = None
+        self._end(summary)
         report("")
         summary.seconds = time.perf_counter() - started
         if self._pipeline is not None:  # this scan's share of the pipeline's running totals
             summary.stage_seconds.update({k: v - models_before.get(k, 0.0) for k, v in self._pipeline.stage_seconds.items()})
         return summary
+
+    def _begin(self, roots: list[Path | str], summary: ScanSummary) -> ScanPlan:
+        """Plan the scan and record what needs no analysis: vanished and unreadable files."""
+        plan = plan_scan(self.conn, roots)
+        summary.unchanged = plan.unchanged
+        with transaction(self.conn):
+            photos.mark_missing(self.conn, plan.vanished_ids)
+            photos.delete_failed(self.conn, plan.cleared_ids)
+        summary.vanished = len(plan.vanished_ids)
+        for path, folder_id, reason in plan.unreadable:
+            self._store_failure(Candidate(path, folder_id, 0, 0.0), None, reason, summary)
+        return plan
+
+    def _end(self, summary: ScanSummary) -> None:
+        """Group the faces stored but not grouped yet (this scan's, and any an interrupted one left)."""
+        if self.update_people:
+            summary.people_created = group_pending(self.conn)[1]
+        self._index = None
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
         """Enough faces to fill the analyzers' batch, or enough photos that the user should see them."""
@@ -241,6 +254,7 @@ class Scanner:
         try:
             self.pipeline.analyse([photo for _, photo in pending])
         except Exception as error:  # noqa: BLE001 - a model failing on odd pixels must not end the scan
+            log.exception("analysis failed for %s", ", ".join(str(p.candidate.path) for p, _ in pending))
             if len(pending) > 1:
                 for pair in pending:
                     self._flush([pair], summary)
@@ -270,24 +284,37 @@ class Scanner:
         )
 
     def _store_analysis(self, prepared: Prepared, photo: PhotoFaces, summary: ScanSummary) -> None:
+        def previews(face_ids: list[int]) -> None:
+            self._write_previews(prepared, photo, face_ids)
+
+        self.store_faces(prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews,
+                         summary)
+
+    def store_faces(self, candidate: Candidate, facts: FileFacts, records: list, versions: dict[str, str],
+                    previews: Callable[[list[int]], None], summary: ScanSummary) -> None:
+        """Store one analysed photo in one transaction (the local scan and the cluster scan share this).
+
+        Keyed by path: storing the same photo twice replaces its faces, never adds a second set.
+        `previews` writes the thumbnail and crops once the face ids are known.
+        """
         start = time.perf_counter()
-        old = photos.get_by_path(self.conn, path_text(prepared.candidate.path))
+        old = photos.get_by_path(self.conn, path_text(candidate.path))
         old_faces = [r[0] for r in self.conn.execute("SELECT id FROM faces WHERE photo_id = ?", (old.id,))] if old else []
         with transaction(self.conn):
             decided = remember(self.conn, old.id) if old else []
-            model_set = models.model_set_id(self.conn, self.pipeline.versions)
-            photo_id = photos.upsert(self.conn, self._facts(prepared), prepared.candidate.folder_id, PhotoStatus.OK,
-                                     model_set_id=model_set, face_count=len(photo.records))
-            face_ids = face_repo.replace_faces(self.conn, photo_id, photo.records)
+            model_set = models.model_set_id(self.conn, versions)
+            photo_id = photos.upsert(self.conn, facts, candidate.folder_id, PhotoStatus.OK,
+                                     model_set_id=model_set, face_count=len(records))
+            face_ids = face_repo.replace_faces(self.conn, photo_id, records)
             mark_previews(self.conn, photo_id)
-            mark_background(self.conn, list(zip(face_ids, photo.records)))
-            carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, photo.records)])
+            mark_background(self.conn, list(zip(face_ids, records)))
+            carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
                 mark_grouping(self.conn, face_ids)
         self.cache.remove_crops(old_faces)
-        self._write_previews(prepared, photo, face_ids)
-        previews_done(self.conn, photo_id)
+        previews(face_ids)
+        previews_done(self.conn, photo_id)  # a kill before this leaves the mark: the next start makes them
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start

@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from faceorg.core.errors import FaceorgError
 from faceorg.store.migrations import LATEST, MIGRATIONS
-
 
 APPLICATION_ID = 0x46434F52
 """b"FCOR": what `PRAGMA application_id` holds in every faceorg library."""
 _OUR_TABLES = frozenset({"folders", "photos", "faces", "model_sets"})
 
 
-class StoreError(RuntimeError):
+class StoreError(FaceorgError):
     """The library file cannot be opened or is newer than this faceorg."""
 
 
@@ -55,7 +55,10 @@ def connect(path: Path | str, *, migrate: bool = True, readonly: bool = False) -
     """Open (creating if needed) the library at `path` and bring its schema up to date."""
     path = Path(path)
     if not readonly:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder of {path}: {error.strerror or error}") from error
     uri = f"file:{path}?mode=ro" if readonly else str(path)
     try:
         conn = sqlite3.connect(uri, uri=readonly, timeout=30.0, isolation_level=None, check_same_thread=False)
@@ -114,7 +117,21 @@ def migrate_to_latest(conn: sqlite3.Connection, target: int = LATEST) -> int:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One atomic unit of work: committed whole or rolled back whole (Ctrl-C included)."""
+    """One atomic unit of work: committed whole or rolled back whole (Ctrl-C included).
+
+    Nested inside another transaction it is a savepoint, so a Library operation can wrap
+    decisions that open their own transactions and still be one atomic change."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested")  # the same name nests: ROLLBACK TO finds the innermost
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        else:
+            conn.execute("RELEASE nested")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -124,3 +141,4 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+

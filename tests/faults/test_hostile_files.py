@@ -61,7 +61,7 @@ def test_every_hostile_file_is_recorded_and_the_scan_goes_on(hostile_scan):
 def test_the_summary_and_the_failures_print_on_a_strict_utf8_stream(hostile_scan):
     _, _, summary = hostile_scan
     for path, reason in summary.failed:
-        f"{path}: {reason}".encode("utf-8")  # raises on a lone surrogate
+        f"{path}: {reason}".encode()  # raises on a lone surrogate
 
 
 def test_a_non_utf8_name_is_stored_escaped_and_found_again(hostile_scan, hostile_config):

@@ -124,7 +124,8 @@ def _people(conn) -> set[frozenset]:
     return {frozenset(g) for g in groups.values()}
 
 
-def test_kill_9_at_every_point_loses_nothing_and_the_next_scan_finishes_the_work(photo_folder, tmp_path, config, pipeline):
+def test_kill_9_at_every_point_loses_nothing_and_the_next_scan_finishes_the_work(photo_folder, tmp_path, config,
+                                                                                 pipeline):
     originals = {p.name: _sha(p) for p in photo_folder.iterdir()}
     clean = connect(config.db_path)
     Scanner(clean, config, lambda: pipeline).scan([photo_folder])
@@ -154,7 +155,7 @@ def test_kill_9_at_every_point_loses_nothing_and_the_next_scan_finishes_the_work
     assert _people(conn) == _people(clean), "the same people as a scan that was never killed"
     assert conn.execute("SELECT COUNT(*) FROM pending_grouping").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM pending_previews").fetchone()[0] == 0
-    cache = CachePaths(home / "cache" / "faceorg")
+    cache = CachePaths.for_library(home / "cache" / "faceorg", db)
     assert all(cache.crop(f).is_file() for (f,) in conn.execute("SELECT id FROM faces WHERE forgotten = 0"))
     assert all(cache.thumbnail(h).is_file() for (h,) in conn.execute("SELECT hash FROM photos WHERE status = 'ok'"))
     assert list(cache.root.rglob("*.tmp")) == [], "a temporary file was left in the cache"

@@ -41,7 +41,7 @@ def test_an_interrupted_scan_is_grouped_and_its_previews_made_by_the_next(faces_
     with pytest.raises(KeyboardInterrupt):
         scanner.scan([folder], progress=stop_after_four)
     assert conn.execute("SELECT COUNT(*) FROM pending_grouping").fetchone()[0] > 0, "grouping was left pending"
-    cache = CachePaths(config.cache_dir)
+    cache = CachePaths.for_library(config.cache_dir, config.db_path)
     face_ids = [r[0] for r in conn.execute("SELECT id FROM faces")]
     cache.crop(face_ids[0]).unlink()  # as if the kill came before the crop was written
     conn.execute("INSERT INTO pending_previews(photo_id) SELECT photo_id FROM faces WHERE id = ?", (face_ids[0],))
