@@ -112,8 +112,8 @@ def _consistent(db: Path) -> None:
 
 
 def _faces(conn) -> list[tuple]:
-    return sorted(conn.execute("SELECT p.name, ROUND(f.x1), ROUND(f.y1), ROUND(f.x2), ROUND(f.y2) FROM faces f "
-                               "JOIN photos p ON p.id = f.photo_id").fetchall())
+    return sorted(tuple(r) for r in conn.execute("SELECT p.name, ROUND(f.x1), ROUND(f.y1), ROUND(f.x2), ROUND(f.y2) "
+                                                 "FROM faces f JOIN photos p ON p.id = f.photo_id"))
 
 
 def _people(conn) -> set[frozenset]:

@@ -1,5 +1,9 @@
 """Forget is final: no undo brings back a forgotten person, anyone merged into them, their faces,
-names or embeddings; checked on the bytes of the library file and its WAL."""
+names or embeddings; checked on the bytes of the library file and its WAL.
+
+Built on synthetic embeddings (tests/synthetic.py): three well-separated identities, so the
+people are known without running any model.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,24 @@ import os
 import pytest
 
 from faceorg.people import decisions
+from faceorg.people.recluster import recluster
 from faceorg.store import people
 from faceorg.store.cache import CachePaths
-from tests.helpers import labelled_faces
+from faceorg.store.db import connect
+from tests import synthetic
 
 
-def _largest_person(conn, identities, identity):
-    labelled = labelled_faces(conn, identities)
-    owners = [conn.execute("SELECT person_id FROM faces WHERE id = ?", (f,)).fetchone()[0]
-              for f, who in labelled.items() if who == identity]
-    return max(set(owners) - {None}, key=owners.count)
+@pytest.fixture
+def library(tmp_path):
+    conn = connect(tmp_path / "library.db")
+    truth = synthetic.build(conn, n_people=3, faces_each=5)
+    recluster(conn)
+    owners = {}
+    for face, who in truth.items():
+        owners.setdefault(who, conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0])
+    assert None not in owners.values() and len(set(owners.values())) == 3
+    yield conn, [owners[i] for i in range(3)]
+    conn.close()
 
 
 def _file_bytes(conn) -> bytes:
@@ -27,11 +39,8 @@ def _file_bytes(conn) -> bytes:
 
 
 @pytest.mark.parametrize("named", ["source", "target"])
-def test_no_undo_brings_back_a_forgotten_person_or_anyone_merged_into_them(people_library, identities, tmp_path, named):
-    conn = people_library
-    target = _largest_person(conn, identities, "person01")
-    source = _largest_person(conn, identities, "person02")
-    bystander = _largest_person(conn, identities, "person03")
+def test_no_undo_brings_back_a_forgotten_person_or_anyone_merged_into_them(library, tmp_path, named):
+    conn, (target, source, bystander) = library
     decisions.name(conn, bystander, "Carol Keep")
     decisions.name(conn, source if named == "source" else target, "Zed Secret")
     faces = people.face_ids(conn, target) + people.face_ids(conn, source)
@@ -64,10 +73,8 @@ def test_no_undo_brings_back_a_forgotten_person_or_anyone_merged_into_them(peopl
         assert blob[:64] not in raw, "an embedding of a forgotten face is still in the library file or its WAL"
 
 
-def test_the_forgotten_name_leaves_the_file_before_any_checkpoint_by_the_caller(people_library, identities, tmp_path):
-    conn = people_library
-    person = _largest_person(conn, identities, "person01")
-    other = _largest_person(conn, identities, "person02")
+def test_the_forgotten_name_leaves_the_file_before_any_checkpoint_by_the_caller(library, tmp_path):
+    conn, (person, other, _) = library
     decisions.name(conn, other, "Yuri Hidden")
     decisions.merge(conn, person, [other])
     decisions.forget(conn, person, CachePaths(tmp_path / "cache"))
