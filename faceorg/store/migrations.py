@@ -113,6 +113,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (person_a, person_b)
     ) WITHOUT ROWID;
     """,
+    # 6 (issue 12): work a scan leaves pending until it is done, written in the same transaction
+    # as the photo, so an interrupted scan's grouping and previews are finished by the next start.
+    """
+    CREATE TABLE pending_grouping (face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE);
+    CREATE TABLE pending_previews (photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE);
+    """,
 )
 
 LATEST = len(MIGRATIONS)
