@@ -56,10 +56,6 @@ class LibraryWorker(QObject):
         else:
             self._resume.set()
 
-    @property
-    def paused(self) -> bool:
-        return not self._resume.is_set()
-
     def _should_stop(self) -> bool:
         self._resume.wait()
         return self._cancel.is_set()
