@@ -89,17 +89,24 @@ def deepface_library(faces_dir, session_config, pipeline):
 
 
 @pytest.fixture
-def people_library(deepface_library, tmp_path):
+def people_library(deepface_library, session_config, tmp_path):
     """A private copy of the scanned deepface library that a test may change."""
     import sqlite3
 
     from faceorg.store.db import connect
+
+    import shutil
+
+    from faceorg.store.cache import CachePaths
 
     source, _ = deepface_library
     path = tmp_path / "copy.db"
     target = sqlite3.connect(path)
     source.backup(target)
     target.close()
+    cache = CachePaths.for_library(session_config.cache_dir, session_config.db_path).root
+    if cache.is_dir():  # face crops belong to their library: the copy gets its own
+        shutil.copytree(cache, CachePaths.for_library(session_config.cache_dir, path).root)
     conn = connect(path)
     yield conn
     conn.close()
