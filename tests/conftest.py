@@ -91,13 +91,11 @@ def deepface_library(faces_dir, session_config, pipeline):
 @pytest.fixture
 def people_library(deepface_library, session_config, tmp_path):
     """A private copy of the scanned deepface library that a test may change."""
+    import shutil
     import sqlite3
 
-    from faceorg.store.db import connect
-
-    import shutil
-
     from faceorg.store.cache import CachePaths
+    from faceorg.store.db import connect
 
     source, _ = deepface_library
     path = tmp_path / "copy.db"

@@ -14,8 +14,8 @@ library itself (disk full, file unwritable) ends the scan, as a `LibraryWriteErr
 
 from __future__ import annotations
 
-import logging
 import errno
+import logging
 import os
 import sqlite3
 import time
