@@ -15,8 +15,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter, QStackedWidget
 
 from faceorg.config import Config
-from faceorg.core.plural import count
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
+from faceorg.core.plural import count
 from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
 from faceorg.store import browse, people
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         kind, value = self.choice
         if kind == "folder":
             path = self.folder_paths.get(value, "")
-            return path.rstrip("/").rsplit("/", 1)[-1] or path or "Folder"
+            return Path(path).name or path or "Folder"
         return str(value) if kind == "filter" else "All photos"
 
     def load_photos(self) -> None:
