@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from faceorg.core.errors import UsageError
 from faceorg.core.photo import PhotoStatus
 from faceorg.scan.walk import absolute, photo_files
 from faceorg.store import photos
@@ -45,7 +46,7 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
     plan = ScanPlan()
     for root in (absolute(r) for r in roots):
         if not root.exists():
-            raise FileNotFoundError(f"{root} does not exist")
+            raise UsageError(f"{root} does not exist")
         folder_id = _folder_of(conn, root)
         known = photos.known_under(conn, str(root)) if root.is_dir() else {}
         seen: set[str] = set()

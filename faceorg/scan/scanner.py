@@ -9,6 +9,7 @@ one stopped. The user's files are only ever opened for reading.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -34,11 +35,12 @@ from faceorg.store import models, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import transaction
 from faceorg.store.photos import FileFacts
-from faceorg.vision.decode import DecodeError, Decoded, decode
+from faceorg.vision.decode import Decoded, DecodeError, decode
 
 if TYPE_CHECKING:
     from faceorg.vision.pipeline import FacePipeline, PhotoFaces
 
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[ScanProgress], None]
 PHOTOS_PER_FLUSH = 4
 """At most this many analysed photos wait for their batch: results keep appearing during a scan."""
@@ -197,6 +199,7 @@ class Scanner:
         try:
             self.pipeline.analyse([photo for _, photo in pending])
         except Exception as error:  # a model failing on odd pixels must not end the scan
+            log.exception("analysis failed for %s", ", ".join(str(p.candidate.path) for p, _ in pending))
             for prepared, _ in pending:
                 self._store_failure(prepared.candidate, prepared.hash, f"analysis failed: {error}", summary)
             return len(pending)

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from faceorg.core.errors import FaceorgError
 from faceorg.store.migrations import LATEST, MIGRATIONS
 
 
-class StoreError(RuntimeError):
+class StoreError(FaceorgError):
     """The library file cannot be opened or is newer than this faceorg."""
 
 
@@ -18,7 +19,10 @@ def connect(path: Path | str, *, migrate: bool = True, readonly: bool = False) -
     """Open (creating if needed) the library at `path` and bring its schema up to date."""
     path = Path(path)
     if not readonly:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder of {path}: {error.strerror or error}") from error
     uri = f"file:{path}?mode=ro" if readonly else str(path)
     try:
         conn = sqlite3.connect(uri, uri=readonly, timeout=30.0, isolation_level=None, check_same_thread=False)

@@ -18,7 +18,8 @@ from faceorg.config import Config
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
 from faceorg.people import decisions
 from faceorg.people.split import suggest_split
-from faceorg.store import browse, faces as face_repo, people
+from faceorg.store import browse, people
+from faceorg.store import faces as face_repo
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect
 from faceorg.store.face_index import FaceIndex

@@ -6,7 +6,6 @@ import sqlite3
 from typing import Any
 
 import numpy as np
-
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from faceorg.core.person import Person

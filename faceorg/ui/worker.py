@@ -7,8 +7,8 @@ flags the scan loop looks at between photos.
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -17,6 +17,8 @@ from faceorg.people.recluster import recluster
 from faceorg.scan.progress import ScanProgress, ScanSummary
 from faceorg.scan.scanner import Scanner
 from faceorg.store.db import connect
+
+log = logging.getLogger(__name__)
 
 
 class LibraryWorker(QObject):
@@ -77,7 +79,7 @@ class LibraryWorker(QObject):
         try:
             summary = self._get_scanner().scan(paths, progress=self._on_progress, should_stop=self._should_stop)
         except Exception as error:  # reported to the user as a message, never a traceback dialog
-            traceback.print_exc()
+            log.exception("library worker")
             self.failed.emit(f"The scan stopped: {error}")
             summary = ScanSummary(cancelled=True)
         self.scanFinished.emit(summary)
@@ -88,7 +90,7 @@ class LibraryWorker(QObject):
         try:
             report = recluster(self._get_scanner().conn)
         except Exception as error:
-            traceback.print_exc()
+            log.exception("library worker")
             self.failed.emit(f"Re-grouping people failed: {error}")
             return
         self.reclustered.emit(report)

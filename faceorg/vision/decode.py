@@ -16,6 +16,8 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from faceorg.core.errors import FaceorgError
+
 MAX_PIXELS = 250_000_000
 """Larger images are refused: a decompression bomb, or far beyond any camera."""
 
@@ -34,7 +36,7 @@ except ImportError:  # HEIC stays unsupported, every other format still works
     pillow_heif = None
 
 
-class DecodeError(ValueError):
+class DecodeError(FaceorgError):
     """The file is not a photo we can read; the message says why in plain words."""
 
 

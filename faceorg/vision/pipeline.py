@@ -24,7 +24,6 @@ from faceorg.vision.detect import MTCNN_SMALLEST, MtcnnDetector
 from faceorg.vision.device import resolve_device
 from faceorg.vision.landmarks import ShapeLandmarker
 
-
 DETECT_BATCH_GPU = 8
 
 
