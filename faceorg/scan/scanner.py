@@ -141,16 +141,8 @@ class Scanner:
               should_stop: Callable[[], bool]) -> ScanSummary:
         started = time.perf_counter()
         summary = ScanSummary()
-        self._new_faces: list[int] = []
         models_before = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
-        plan = plan_scan(self.conn, roots)
-        summary.unchanged = plan.unchanged
-        with transaction(self.conn):
-            photos.mark_missing(self.conn, plan.vanished_ids)
-            photos.delete_failed(self.conn, plan.cleared_ids)
-        summary.vanished = len(plan.vanished_ids)
-        for path, folder_id, reason in plan.unreadable:
-            self._store_failure(Candidate(path, folder_id, 0, 0.0), None, reason, summary)
+        plan = self._begin(roots, summary)
         total = len(plan.candidates)
         self._done = 0
 
@@ -194,14 +186,31 @@ class Scanner:
             finally:
                 for future in queue:
                     future.cancel()
-        if self.update_people and summary.scanned:
-            summary.people_created = after_scan(self.conn, self._new_faces).people_created
-        self._index = None
+        self._end(summary)
         report("")
         summary.seconds = time.perf_counter() - started
         if self._pipeline is not None:  # this scan's share of the pipeline's running totals
             summary.stage_seconds.update({k: v - models_before.get(k, 0.0) for k, v in self._pipeline.stage_seconds.items()})
         return summary
+
+    def _begin(self, roots: list[Path | str], summary: ScanSummary) -> ScanPlan:
+        """Plan the scan and record what needs no analysis: vanished and unreadable files."""
+        self._new_faces: list[int] = []
+        plan = plan_scan(self.conn, roots)
+        summary.unchanged = plan.unchanged
+        with transaction(self.conn):
+            photos.mark_missing(self.conn, plan.vanished_ids)
+            photos.delete_failed(self.conn, plan.cleared_ids)
+        summary.vanished = len(plan.vanished_ids)
+        for path, folder_id, reason in plan.unreadable:
+            self._store_failure(Candidate(path, folder_id, 0, 0.0), None, reason, summary)
+        return plan
+
+    def _end(self, summary: ScanSummary) -> None:
+        """Group the new faces into people once the photos are in."""
+        if self.update_people and summary.scanned:
+            summary.people_created = after_scan(self.conn, self._new_faces).people_created
+        self._index = None
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
         """Enough faces to fill the analyzers' batch, or enough photos that the user should see them."""
@@ -262,22 +271,35 @@ class Scanner:
         )
 
     def _store_analysis(self, prepared: Prepared, photo: PhotoFaces, summary: ScanSummary) -> None:
+        def previews(face_ids: list[int]) -> None:
+            self._write_previews(prepared, photo, face_ids)
+
+        self.store_faces(prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews,
+                         summary)
+
+    def store_faces(self, candidate: Candidate, facts: FileFacts, records: list, versions: dict[str, str],
+                    previews: Callable[[list[int]], None], summary: ScanSummary) -> None:
+        """Store one analysed photo in one transaction (the local scan and the cluster scan share this).
+
+        Keyed by path: storing the same photo twice replaces its faces, never adds a second set.
+        `previews` writes the thumbnail and crops once the face ids are known.
+        """
         start = time.perf_counter()
-        old = photos.get_by_path(self.conn, path_text(prepared.candidate.path))
+        old = photos.get_by_path(self.conn, path_text(candidate.path))
         old_faces = [r[0] for r in self.conn.execute("SELECT id FROM faces WHERE photo_id = ?", (old.id,))] if old else []
         with transaction(self.conn):
             decided = remember(self.conn, old.id) if old else []
-            model_set = models.model_set_id(self.conn, self.pipeline.versions)
-            photo_id = photos.upsert(self.conn, self._facts(prepared), prepared.candidate.folder_id, PhotoStatus.OK,
-                                     model_set_id=model_set, face_count=len(photo.records))
-            face_ids = face_repo.replace_faces(self.conn, photo_id, photo.records)
-            mark_background(self.conn, list(zip(face_ids, photo.records)))
-            carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, photo.records)])
+            model_set = models.model_set_id(self.conn, versions)
+            photo_id = photos.upsert(self.conn, facts, candidate.folder_id, PhotoStatus.OK,
+                                     model_set_id=model_set, face_count=len(records))
+            face_ids = face_repo.replace_faces(self.conn, photo_id, records)
+            mark_background(self.conn, list(zip(face_ids, records)))
+            carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
                 self._new_faces += face_ids
         self.cache.remove_crops(old_faces)
-        self._write_previews(prepared, photo, face_ids)
+        previews(face_ids)
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start

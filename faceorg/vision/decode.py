@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -144,7 +145,16 @@ _MIN_BITS_PER_BLOCK = 1
 """Every 8x8 luminance block of a JPEG costs at least one bit (its DC Huffman code), baseline or progressive."""
 
 
-def _check_jpeg_holds_its_pixels(path: Path, image: Image.Image) -> None:
+def _byte_size(source: Path | BinaryIO) -> int:
+    if isinstance(source, Path):
+        return source.stat().st_size
+    here = source.tell()
+    size = source.seek(0, 2)
+    source.seek(here)
+    return size
+
+
+def _check_jpeg_holds_its_pixels(path: Path | BinaryIO, image: Image.Image) -> None:
     """A JPEG shorter than its declared size can possibly encode is truncated or lies about its size.
 
     libjpeg fills a stream that ends early with grey and Pillow reports no error, so a
@@ -152,15 +162,15 @@ def _check_jpeg_holds_its_pixels(path: Path, image: Image.Image) -> None:
     """
     blocks = -(-image.size[0] // 8) * -(-image.size[1] // 8)
     needed = blocks * _MIN_BITS_PER_BLOCK // 8
-    have = path.stat().st_size
+    have = _byte_size(path)
     if have < needed:
         raise DecodeError(f"damaged or truncated image: it declares {image.size[0]}x{image.size[1]} pixels, which need "
                           f"at least {needed} bytes, but the file holds {have}")
 
 
-def decode(path: Path | str, max_side: int | None) -> Decoded:
-    """Read `path` upright as RGB with its longer side at most `max_side` (None: full size)."""
-    path = Path(path)
+def decode(path: Path | str | BinaryIO, max_side: int | None) -> Decoded:
+    """Read `path` (or an open binary file: a cluster worker gets bytes) upright as RGB, longer side <= `max_side`."""
+    path = path if hasattr(path, "read") else Path(path)
     with _open(path) as image:
         exif = _exif(image)
         orientation = _orientation(exif)
