@@ -112,9 +112,22 @@ class AnalyseStage:
             return PhotoResult(error=item.error or failed)
         photo = item.photo
         started = time.perf_counter()
-        thumb, crops = encode_previews(photo.decoded.image, photo.decoded.scale, [r.box for r in photo.records],
-                                       self.config.thumbnail_px, self.config.crop_px)
+        thumb, crops = encode_previews(
+            photo.decoded.image,
+            photo.decoded.scale,
+            [r.box for r in photo.records],
+            self.config.thumbnail_px,
+            self.config.crop_px,
+        )
         seconds = {**item.seconds, **share, "previews": time.perf_counter() - started}
         width, height = photo.decoded.original_size
-        return PhotoResult(records=photo.records, width=width, height=height, taken_at=photo.decoded.taken_at,
-                           thumbnail=thumb, crops=crops, versions=self.versions, seconds=seconds)
+        return PhotoResult(
+            records=photo.records,
+            width=width,
+            height=height,
+            taken_at=photo.decoded.taken_at,
+            thumbnail=thumb,
+            crops=crops,
+            versions=self.versions,
+            seconds=seconds,
+        )

@@ -47,7 +47,8 @@ def _faces(conn) -> dict[str, list[tuple[np.ndarray, np.ndarray, int | None]]]:
 
     found: dict[str, list] = {}
     for name, x1, y1, x2, y2, blob, person in conn.execute(
-            "SELECT p.name, x1, y1, x2, y2, embedding, person_id FROM faces f JOIN photos p ON p.id = f.photo_id"):
+        "SELECT p.name, x1, y1, x2, y2, embedding, person_id FROM faces f JOIN photos p ON p.id = f.photo_id"
+    ):
         found.setdefault(name, []).append((np.array([x1, y1, x2, y2]), unpack_vector(blob), person))
     return {name: sorted(faces, key=lambda f: tuple(f[0])) for name, faces in found.items()}
 
@@ -89,8 +90,9 @@ def _groups(faces) -> set[frozenset]:
     return {frozenset(m) for m in members.values()}
 
 
-def test_a_ray_scan_stores_the_same_faces_and_people_as_a_local_scan(tmp_path_factory, session_config, runtime,
-                                                                     photos, local):
+def test_a_ray_scan_stores_the_same_faces_and_people_as_a_local_scan(
+    tmp_path_factory, session_config, runtime, photos, local
+):
     from faceorg.store.cache import CachePaths
 
     summary, conn, config = _ray_scan(tmp_path_factory, "ray", session_config, runtime, photos)
@@ -117,8 +119,9 @@ def _detect_workers() -> list[int]:
     return found
 
 
-def test_killing_a_worker_mid_scan_loses_nothing_and_duplicates_nothing(tmp_path_factory, session_config, runtime,
-                                                                        photos, local):
+def test_killing_a_worker_mid_scan_loses_nothing_and_duplicates_nothing(
+    tmp_path_factory, session_config, runtime, photos, local
+):
     killed: list[int] = []
 
     def kill_one_worker(progress):
