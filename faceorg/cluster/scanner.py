@@ -72,7 +72,7 @@ class RayScanner(Scanner):
         try:
             data = candidate.path.read_bytes()
         except OSError as error:
-            return Prepared(candidate, "fail", hash=digest, error=f"cannot read file: {error.strerror or error}")
+            return Prepared(candidate, "fail", hash=digest, error=f"read: cannot read file: {error.strerror or error}")
         return Shipped(candidate, "analyse", hash=digest, data=data)
 
     def scan(

@@ -136,3 +136,21 @@ def test_killing_a_worker_mid_scan_loses_nothing_and_duplicates_nothing(
     _assert_same_faces(local, _faces(conn))
     assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == PHOTO_COUNT
     conn.close()
+
+
+def test_a_file_the_workers_cannot_decode_is_recorded_and_the_scan_goes_on(
+    tmp_path_factory, session_config, runtime, faces_dir
+):
+    from faceorg.cluster.scanner import RayScanner
+
+    folder = tmp_path_factory.mktemp("ray-bad")
+    copy_photos(faces_dir, ["img1.jpg"], folder)
+    (folder / "broken.jpg").write_bytes((folder / "img1.jpg").read_bytes()[:300])  # a JPEG cut off in its header
+    config, conn = _library(tmp_path_factory, "ray-bad-library", session_config)
+    summary = RayScanner(conn, config, runtime).scan([folder])
+    assert summary.scanned == 1 and summary.faces >= 1
+    assert [Path(path).name for path, _ in summary.failed] == ["broken.jpg"]
+    assert summary.failed[0][1].startswith("decode: ")
+    status = dict(conn.execute("SELECT name, status FROM photos"))
+    assert status == {"img1.jpg": "ok", "broken.jpg": "failed"}
+    conn.close()
