@@ -106,15 +106,27 @@ def test_a_ray_scan_stores_the_same_faces_and_people_as_a_local_scan(
     conn.close()
 
 
+def _descends_from_us(pid: int) -> bool:
+    """The local runtime's raylet is this process's child, its workers the raylet's: never another program's Ray."""
+    while pid > 1:
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid == os.getpid():
+            return True
+    return False
+
+
 def _detect_workers() -> list[int]:
-    """Process ids of the Ray actors that run the detect stage (Ray names their processes after the class)."""
+    """Process ids of our Ray actors that run the detect stage (Ray names their processes after the class)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if title.startswith("ray::") and "DetectStage" in title:
+        if title.startswith("ray::") and "DetectStage" in title and _descends_from_us(int(pid)):
             found.append(int(pid))
     return found
 
