@@ -27,6 +27,8 @@ class Config:
     detect_max_side: int = 1024
     face_batch: int = 32
     decode_workers: int = 0
+    model_threads: int = 1
+    """Intra-op threads for torch and onnxruntime on the model thread (faceorg/vision/threads.py)."""
     embedder: str = "torch"
     thumbnail_px: int = 320
     crop_px: int = 160

@@ -1,10 +1,12 @@
 """The scan loop: plan, then for every new or changed file hash, decode, detect, analyse, store.
 
 Hashing and decoding run ahead in a small thread pool (Pillow releases the GIL); the
-models run on the calling thread, faces of several photos batched through the
-analyzers; each photo is stored in its own transaction, so an interruption (Ctrl-C,
-Cancel, a crash) leaves the library consistent and the next scan resumes where this
-one stopped. The user's files are only ever opened for reading.
+models run on the calling thread (with the fixed thread count of faceorg/vision/threads.py),
+faces of several photos batched through the analyzers; thumbnails and face crops are
+written by their own worker, never on the model thread. Each photo is stored in its own
+transaction, so an interruption (Ctrl-C, Cancel, a crash) leaves the library consistent
+and the next scan resumes where this one stopped. The user's files are only ever opened
+for reading.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
 ProgressCallback = Callable[[ScanProgress], None]
 PHOTOS_PER_FLUSH = 4
 """At most this many analysed photos wait for their batch: results keep appearing during a scan."""
+PREVIEWS_AHEAD = 8
+"""At most this many photos wait for their previews (each holds its decoded pixels)."""
 
 
 @dataclass
@@ -68,6 +72,9 @@ class Scanner:
         self.cache = CachePaths(config.cache_dir)
         self._pipeline_factory = pipeline_factory or self._default_pipeline
         self._pipeline: FacePipeline | None = None
+        self._stage_base: dict[str, float] = {}
+        self._previews: deque[Future[float]] = deque()
+        self._preview_pool: ThreadPoolExecutor | None = None
 
     def _default_pipeline(self) -> FacePipeline:
         from faceorg.vision.pipeline import FacePipeline  # torch and the models load only when needed
@@ -79,6 +86,7 @@ class Scanner:
         """Loaded only when a file needs analysing: a rescan of an unchanged library loads no model."""
         if self._pipeline is None:
             self._pipeline = self._pipeline_factory()
+            self._stage_base = dict(self._pipeline.stage_seconds)  # a ready pipeline may carry earlier totals
         return self._pipeline
 
     # -- the worker side: no SQLite here -------------------------------------------
@@ -113,7 +121,7 @@ class Scanner:
         started = time.perf_counter()
         summary = ScanSummary()
         self._new_faces: list[int] = []
-        models_before = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
+        self._stage_base = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
         plan = plan_scan(self.conn, roots)
         summary.unchanged = plan.unchanged
         with transaction(self.conn):
@@ -132,7 +140,8 @@ class Scanner:
         workers = self.config.decode_workers or min(4, (os.cpu_count() or 1) + 1)
         pending: list[tuple[Prepared, PhotoFaces]] = []
         waiting: list[Prepared] = []
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faceorg-decode") as pool:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faceorg-decode") as pool, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="faceorg-previews") as self._preview_pool:
             queue: deque[Future[Prepared]] = deque()
             items = iter(plan.candidates)
             try:
@@ -163,13 +172,15 @@ class Scanner:
             finally:
                 for future in queue:
                     future.cancel()
+                self._drain_previews(summary, 0)
+        self._preview_pool = None
         if self.update_people and summary.scanned:
             summary.people_created = after_scan(self.conn, self._new_faces).people_created
         self._index = None
         report("")
         summary.seconds = time.perf_counter() - started
         if self._pipeline is not None:  # this scan's share of the pipeline's running totals
-            summary.stage_seconds.update({k: v - models_before.get(k, 0.0) for k, v in self._pipeline.stage_seconds.items()})
+            summary.stage_seconds.update({k: v - self._stage_base.get(k, 0.0) for k, v in self._pipeline.stage_seconds.items()})
         return summary
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
@@ -221,11 +232,19 @@ class Scanner:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
                 self._new_faces += face_ids
         self.cache.remove_crops(old_faces)
-        write_previews(self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
-                       [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px, self.config.crop_px)
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
+        self._drain_previews(summary, PREVIEWS_AHEAD)
+        self._previews.append(self._preview_pool.submit(
+            _timed_previews, self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
+            [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px, self.config.crop_px))
+
+    def _drain_previews(self, summary: ScanSummary, keep: int) -> None:
+        """Wait until at most `keep` photos' previews are still being written."""
+        while len(self._previews) > keep:
+            seconds = self._previews.popleft().result()
+            summary.stage_seconds["previews"] = summary.stage_seconds.get("previews", 0.0) + seconds
 
     def _identity_index(self) -> IdentityIndex:
         """The faces people already have, loaded once per scan and grown as faces join them."""
@@ -261,3 +280,10 @@ class Scanner:
             photos.upsert(self.conn, FileFacts(str(candidate.path), candidate.size, candidate.mtime, digest),
                           candidate.folder_id, PhotoStatus.FAILED, error=reason)
         summary.failed.append((str(candidate.path), reason))
+
+
+def _timed_previews(*args) -> float:
+    """`write_previews` on the previews worker; returns its seconds for the stage times."""
+    started = time.perf_counter()
+    write_previews(*args)
+    return time.perf_counter() - started

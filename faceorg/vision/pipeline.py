@@ -23,6 +23,7 @@ from faceorg.vision.decode import Decoded, decode
 from faceorg.vision.detect import MTCNN_SMALLEST, MtcnnDetector
 from faceorg.vision.device import resolve_device
 from faceorg.vision.landmarks import ShapeLandmarker
+from faceorg.vision.threads import apply_thread_policy
 
 
 DETECT_BATCH_GPU = 8
@@ -43,7 +44,7 @@ class FacePipeline:
     def __init__(self, config: Config, analyzer_names: Sequence[str] | None = None):
         self.config = config
         self.device = resolve_device(config.device)
-        self._configure_threads()
+        apply_thread_policy(config.model_threads)
         self.detector = MtcnnDetector(self.device)
         self.landmarker = ShapeLandmarker()
         names = list(analyzer_names) if analyzer_names is not None else catalogue.default_analyzers(config.embedder)
@@ -52,14 +53,6 @@ class FacePipeline:
 
     def _timed(self, stage: str, started: float) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
-
-    @staticmethod
-    def _configure_threads() -> None:
-        import os
-
-        import torch
-
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
 
     @property
     def versions(self) -> dict[str, str]:
