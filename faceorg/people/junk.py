@@ -17,7 +17,9 @@ from faceorg.core.face import FaceRecord
 @dataclass(frozen=True)
 class JunkRules:
     min_score: float = 0.95
-    """MTCNN's confidence: every labelled portrait scores >= 0.979; the doubtful faces 0.74-0.88."""
+    """The detector's confidence, on its own scale: the scanner passes `detector.background_score`.
+    MTCNN: every labelled portrait scores >= 0.979, the doubtful faces 0.74-0.88. RetinaFace
+    (which itself drops faces below 0.9): labelled portraits >= 0.996, so the same 0.95."""
     min_sharpness: float = 50.0
     """Laplacian variance of the 150 px chip: labelled faces >= 103, blurred bystanders 1-36."""
     max_yaw: float = 0.8

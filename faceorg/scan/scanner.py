@@ -25,7 +25,7 @@ from faceorg.config import Config
 from faceorg.core.photo import PhotoStatus
 from faceorg.people.carry_over import carry_over, remember
 from faceorg.people.index import IdentityIndex
-from faceorg.people.junk import mark_background
+from faceorg.people.junk import JunkRules, mark_background
 from faceorg.people.update import after_scan, place_new_faces
 from faceorg.scan.hashing import content_hash
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
@@ -226,7 +226,8 @@ class Scanner:
             photo_id = photos.upsert(self.conn, self._facts(prepared), prepared.candidate.folder_id, PhotoStatus.OK,
                                      model_set_id=model_set, face_count=len(photo.records))
             face_ids = face_repo.replace_faces(self.conn, photo_id, photo.records)
-            mark_background(self.conn, list(zip(face_ids, photo.records)))
+            mark_background(self.conn, list(zip(face_ids, photo.records)),
+                            JunkRules(min_score=self.pipeline.detector.background_score))
             carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, photo.records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
