@@ -35,7 +35,7 @@ class Config:
     model_threads: int = 1
     """Intra-op threads for torch and onnxruntime on the model thread (faceorg/vision/threads.py)."""
     embedder: str = "torch"
-    detector: str = "mtcnn"
+    detector: str = "retinaface"
     thumbnail_px: int = 320
     crop_px: int = 160
 

@@ -142,3 +142,17 @@ def test_cancel_stops_between_photos(library, config, pipeline):
     summary = scanner.scan([folder], should_stop=lambda: conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] >= 1)
     assert summary.cancelled
     assert 1 <= stats(conn).photos < len(SOME)
+
+
+def test_a_ready_pipeline_reports_only_this_scans_stage_seconds(library, pipeline):
+    folder, _, scanner = library
+    pipeline.stage_seconds["detect"] = pipeline.stage_seconds.get("detect", 0.0) + 1000.0  # earlier work
+    try:
+        summary = scanner.scan([folder])
+    finally:
+        pipeline.stage_seconds["detect"] -= 1000.0
+    assert summary.scanned == len(SOME)
+    assert 0.0 < summary.stage_seconds["detect"] < 1000.0
+    assert summary.stage_seconds["previews"] > 0.0, "previews are timed on their own worker"
+    thumbs = list((scanner.cache.root / "thumbs").rglob("*.jpg"))
+    assert len(thumbs) == len(SOME), "every photo's thumbnail is written before the scan returns"
