@@ -153,7 +153,8 @@ def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int
     for n, start in enumerate(range(0, len(paths), chunk)):
         part = paths[start:start + chunk]
         for name in names[n % len(names):] + names[:n % len(names)]:
-            mine = part if name != "face_recognition full size" else [p for p in part if paths.index(p) % full_every == 0]
+            full = name == "face_recognition full size"
+            mine = [p for p in part if paths.index(p) % full_every == 0] if full else part
             if not mine:
                 continue
             started = time.perf_counter()

@@ -44,7 +44,8 @@ class CpuHog:
 
     def __enter__(self):
         self.stop = multiprocessing.Event()
-        self.procs = [multiprocessing.Process(target=_spin, args=(self.stop,), daemon=True) for _ in range(self.processes)]
+        self.procs = [multiprocessing.Process(target=_spin, args=(self.stop,), daemon=True)
+                      for _ in range(self.processes)]
         for proc in self.procs:
             proc.start()
         time.sleep(1.0)
@@ -61,7 +62,8 @@ class CpuHog:
 def build(threads: int, detector: str, warm: Path) -> FacePipeline:
     """A pipeline whose onnxruntime sessions are created (on warm-up) with `threads` threads."""
     tmp = Path("/tmp")
-    config = default_config().with_overrides(db_path=tmp / "unused.db", device="cpu", model_threads=threads, detector=detector)
+    config = default_config().with_overrides(db_path=tmp / "unused.db", device="cpu", model_threads=threads,
+                                             detector=detector)
     pipeline = FacePipeline(config)
     pipeline.run(warm)
     return pipeline

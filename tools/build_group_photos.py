@@ -23,7 +23,8 @@ LISTS = ("examples/faces/training.xml", "examples/faces/testing.xml")
 
 
 def git_show(repo: Path, path: str) -> bytes:
-    return subprocess.run(["git", "--git-dir", str(repo), "show", f"HEAD:{path}"], check=True, capture_output=True).stdout
+    command = ["git", "--git-dir", str(repo), "show", f"HEAD:{path}"]
+    return subprocess.run(command, check=True, capture_output=True).stdout
 
 
 def main() -> None:

