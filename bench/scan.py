@@ -20,6 +20,7 @@ in turn, so all of them see the same moments of a busy computer. The pipelines:
 the whole library in a separate process for CPU use and peak memory.
 
     make bench-deps && .venv/bin/python bench/scan.py [--quick] [--photos 120] [--load 2] [--device cpu]
+    (faceorg as shipped before issue 13: --detector mtcnn --model-threads 2 --max-side 1024)
 
 The last line is `ratio_vs_face_recognition_same_size=Z share_of_floor=W`: faceorg's photos/s
 divided by face_recognition's at the same size, and by the decode+detect floor's.
@@ -87,14 +88,14 @@ def run_faceorg_process(folder: Path, device: str) -> dict:
 class Pipelines:
     """Every contender, models loaded, each taking a chunk of paths and returning faces found."""
 
-    def __init__(self, device: str, workdir: Path, warm: Path):
+    def __init__(self, device: str, workdir: Path, warm: Path, **overrides):
         from faceorg.config import default_config
         from faceorg.scan.scanner import Scanner
         from faceorg.store.db import connect
         from faceorg.vision.pipeline import FacePipeline
 
         self.config = default_config().with_overrides(db_path=workdir / "lib.db", cache_dir=workdir / "cache",
-                                                      device=device)
+                                                      device=device, **overrides)
         self.pipeline = FacePipeline(self.config)
         self.pipeline.run(warm)  # models loaded before any clock starts
         self.pipeline.stage_seconds.clear()
@@ -174,6 +175,9 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=0, help="busy-looping processes to add for the run")
     parser.add_argument("--whole", action="store_true", help="also scan the whole library in its own process")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--detector", help="faceorg's detector (default: the configured one)")
+    parser.add_argument("--model-threads", type=int, help="faceorg's intra-op threads (as shipped before: 2)")
+    parser.add_argument("--max-side", type=int, help="faceorg's detect_max_side (as shipped before: 1024)")
     parser.add_argument("--library", type=Path, default=Path(tempfile.gettempdir()) / "faceorg-bench-camera-library")
     args = parser.parse_args()
     if not FACES.is_dir():
@@ -190,7 +194,8 @@ def main() -> None:
               f"{full['scanned'] / full['seconds']:.2f} photos/s; CPU {full['cpu'] / (full['wall'] * cores):.0%} of "
               f"{cores} cores; peak memory {full['peak_rss_mb']:.0f} MB")
     with tempfile.TemporaryDirectory() as tmp:
-        pipes = Pipelines(args.device, Path(tmp), paths[0])
+        pipes = Pipelines(args.device, Path(tmp), paths[0], detector=args.detector, model_threads=args.model_threads,
+                          detect_max_side=args.max_side)
         load_before = os.getloadavg()[0]
         hog = CpuHog(args.load) if args.load else contextlib.nullcontext()
         with hog:
