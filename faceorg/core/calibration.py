@@ -1,0 +1,181 @@
+"""Calibrated expression and age: what the models' numbers mean on labelled photos.
+
+The fitted numbers live in resources/calibration.json, written by `bench/quality.py --fit`
+from the calibration splits of the sets built by tools/build_eval_sets.py (CK+48 posed,
+a wild expression set, UTKFace ages) and checked on their test splits; the file names the
+sets and the figures. Everything here is plain numpy so the CLI, the viewer, the filter
+bar and the analyzers share one meaning:
+
+* expression probabilities are temperature-scaled (softmax(log p / T));
+* an expression is offered as a filter only where its measured precision is at least
+  `OFFER_PRECISION`; the filter matches a face whose top expression it is with at least
+  the class's fitted probability;
+* age goes through a monotone map of the model's expected age, and the stated range
+  holds the true age about `AGE_COVERAGE` of the time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from faceorg.core.expression import EXPRESSIONS
+
+OFFER_PRECISION = 0.7
+"""An expression filter that returns wrong photos more than 3 times in 10 is not offered."""
+AGE_COVERAGE = 0.8
+"""The stated age range is meant to hold the true age this often."""
+CALIBRATION_FILE = "calibration.json"
+
+
+def calibration_path() -> Path:
+    from faceorg.resources import resources_dir
+
+    return resources_dir() / CALIBRATION_FILE
+
+
+def load_calibration(path: Path | None = None) -> dict:
+    """The fitted numbers; an empty dict (no calibration) where the file is absent."""
+    path = path or calibration_path()
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def save(data: dict, path: Path | None = None) -> None:
+    (path or calibration_path()).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+# -- expression ----------------------------------------------------------------------------
+def temperature_scale(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """Rows of probabilities made softer (T > 1) or sharper (T < 1); each row still sums to 1."""
+    logits = np.log(np.clip(np.asarray(probabilities, dtype=np.float64), 1e-12, 1.0)) / temperature
+    logits -= logits.max(axis=-1, keepdims=True)
+    scaled = np.exp(logits)
+    return scaled / scaled.sum(axis=-1, keepdims=True)
+
+
+def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The T that minimises the negative log-likelihood of the true labels (grid search)."""
+    grid = np.exp(np.linspace(np.log(0.25), np.log(8.0), 161))
+    rows = np.arange(len(labels))
+    nll = [-np.mean(np.log(temperature_scale(probabilities, t)[rows, labels] + 1e-12)) for t in grid]
+    return float(grid[int(np.argmin(nll))])
+
+
+def filter_precision(probabilities: np.ndarray, labels: np.ndarray, cls: int, threshold: float) -> tuple[float, float, int]:
+    """(precision, recall, count) of 'top expression is cls with probability >= threshold'."""
+    chosen = (probabilities.argmax(axis=1) == cls) & (probabilities[:, cls] >= threshold)
+    tp = int(np.sum(chosen & (labels == cls)))
+    return (tp / chosen.sum() if chosen.sum() else float("nan")), tp / max(1, int(np.sum(labels == cls))), int(chosen.sum())
+
+
+def fit_thresholds(probabilities: np.ndarray, labels: np.ndarray, min_count: int = 10) -> dict[str, dict]:
+    """Per class the lowest probability at which its filter reaches `OFFER_PRECISION`, if any.
+
+    Classes that never reach it (on at least `min_count` returned photos) get no entry and
+    are not offered.
+    """
+    found: dict[str, dict] = {}
+    for cls, name in enumerate(EXPRESSIONS):
+        for threshold in np.round(np.arange(0.0, 0.96, 0.05), 2):
+            precision, recall, count = filter_precision(probabilities, labels, cls, threshold)
+            if count >= min_count and precision >= OFFER_PRECISION:
+                found[name] = {"threshold": float(threshold), "precision": round(precision, 3), "recall": round(recall, 3)}
+                break
+    return found
+
+
+@dataclass(frozen=True)
+class ExpressionRule:
+    """Which expressions are offered as filters and what a filter matches."""
+
+    temperature: float = 1.0
+    thresholds: dict[str, dict] = field(default_factory=dict)
+    everything: bool = False  # the uncalibrated app: every class offered, top expression matches
+
+    @classmethod
+    def load(cls, data: dict | None = None) -> ExpressionRule:
+        data = load_calibration() if data is None else data
+        expression = data.get("expression")
+        if not expression:
+            return cls.argmax()
+        return cls(float(expression["temperature"]), dict(expression["filters"]))
+
+    @classmethod
+    def argmax(cls) -> ExpressionRule:
+        return cls(everything=True)
+
+    def offered(self, name: str) -> bool:
+        return self.everything or name in self.thresholds
+
+    def threshold(self, name: str) -> float:
+        return 0.0 if self.everything else float(self.thresholds[name]["threshold"])
+
+    def precision(self, name: str) -> float | None:
+        """Measured precision of the filter on the calibration sets (None where unmeasured)."""
+        return None if self.everything or name not in self.thresholds else float(self.thresholds[name]["precision"])
+
+    def matches(self, name: str, probabilities: np.ndarray) -> bool:
+        """Does one face (calibrated probabilities in `EXPRESSIONS` order) pass the filter for `name`?"""
+        cls = EXPRESSIONS.index(name)
+        return self.offered(name) and int(np.argmax(probabilities)) == cls and probabilities[cls] >= self.threshold(name)
+
+
+# -- age -----------------------------------------------------------------------------------
+def isotonic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pool-adjacent-violators: the non-decreasing step fit of y on x, as (x, y) knots."""
+    order = np.argsort(x, kind="mergesort")
+    xs, ys = np.asarray(x, float)[order], np.asarray(y, float)[order]
+    values, weights, starts = [], [], []
+    for i, v in enumerate(ys):
+        values.append(v)
+        weights.append(1.0)
+        starts.append(i)
+        while len(values) > 1 and values[-2] > values[-1]:
+            w = weights[-2] + weights[-1]
+            values[-2] = (values[-2] * weights[-2] + values[-1] * weights[-1]) / w
+            weights[-2] = w
+            values.pop()
+            weights.pop()
+            starts.pop()
+    ends = starts[1:] + [len(xs)]
+    knots_x = np.array([(xs[s] + xs[e - 1]) / 2 for s, e in zip(starts, ends)])
+    return knots_x, np.array(values)
+
+
+def fit_age(predicted: np.ndarray, truth: np.ndarray, knots: int = 24) -> dict:
+    """A monotone map predicted -> age that is unbiased for every true age, and the range's quantiles.
+
+    We fit how the model answers a given true age (isotonic: the expected prediction rises
+    with the true age) and invert it. Regressing the truth on the prediction instead would
+    pull every answer towards the mean age and keep children too old and old people too
+    young, the bias the user meets when filtering by age band. The fit is thinned to `knots`
+    points at quantiles of the true age and read by linear interpolation.
+
+    The range is [(a + 1) * exp(q_low) - 1, (a + 1) * exp(q_high) - 1] around the mapped age
+    a: errors grow with age, and a log scale keeps a child's range narrow and an old
+    person's wide.
+    """
+    kx, ky = isotonic(truth, predicted)
+    at = np.unique(np.quantile(truth, np.linspace(0, 1, knots)))
+    answers = np.maximum.accumulate(np.interp(at, kx, ky)) + np.arange(len(at)) * 1e-3  # strictly increasing
+    mapped = np.interp(predicted, answers, at)
+    ratio = np.log1p(truth) - np.log1p(mapped)
+    tail = (1 - AGE_COVERAGE) / 2
+    return {"knots": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(answers, at)],
+            "log_low": round(float(np.quantile(ratio, tail)), 4), "log_high": round(float(np.quantile(ratio, 1 - tail)), 4)}
+
+
+def apply_age(predicted: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(age, low, high) per age the model predicted."""
+    kx, ky = np.array(params["knots"]).T
+    age = np.interp(np.asarray(predicted, dtype=np.float64), kx, ky)
+    return (age, *stated_range(age, params))
+
+
+def stated_range(age: np.ndarray | float, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The range around a calibrated age that holds the true age about `AGE_COVERAGE` of the time."""
+    age = np.asarray(age, dtype=np.float64)
+    return np.maximum(0.0, np.expm1(np.log1p(age) + params["log_low"])), np.expm1(np.log1p(age) + params["log_high"])
