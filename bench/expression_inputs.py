@@ -23,12 +23,14 @@ from quality import EXPRESSION_SETS, aligned, detect_set  # noqa: E402
 from faceorg.core.expression import EXPRESSIONS  # noqa: E402
 from faceorg.vision.expression import ExpressionAnalyzer  # noqa: E402
 
-VARIANTS = [(48, 0.2, False), (48, 0.2, True), (64, 0.2, True), (48, 0.1, True), (48, 0.3, True), (48, 0.4, True), (40, 0.25, True)]
+VARIANTS = [(48, 0.2, False), (48, 0.2, True), (64, 0.2, True), (48, 0.1, True), (48, 0.3, True), (48, 0.4, True), (40, 0.25, True),
+            (64, 0.15, True), (64, 0.1, True), (64, 0.2, False)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--close-up", action="store_true")
+    parser.add_argument("--only", type=int, default=0, help="skip the first N variants")
     args = parser.parse_args()
     data = {}
     for name in EXPRESSION_SETS:
@@ -36,7 +38,7 @@ def main() -> None:
         data[name] = (aligned(name, rows, args.close_up), np.array([EXPRESSIONS.index(r["label"]) for r in rows]))
     analyzer = ExpressionAnalyzer("cpu", calibrated=False)
     happy = EXPRESSIONS.index("happy")
-    for size, padding, flip in VARIANTS:
+    for size, padding, flip in VARIANTS[args.only:]:
         analyzer.chip_size, analyzer.padding, analyzer.flip = size, padding, flip
         parts = []
         for name, (faces, labels) in data.items():
