@@ -26,8 +26,11 @@ from faceorg.core.expression import EXPRESSIONS
 
 OFFER_PRECISION = 0.7
 """An expression filter that returns wrong photos more than 3 times in 10 is not offered."""
+GOOD_PRECISION, GOOD_RECALL = 0.9, 0.75
+"""Where a filter can be 90 % sure and still find three in four, it is set there."""
 AGE_COVERAGE = 0.8
 """The stated age range is meant to hold the true age this often."""
+AGE_BANDS = ((0, 12), (13, 19), (20, 39), (40, 59), (60, 200))
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -71,19 +74,33 @@ def filter_precision(probabilities: np.ndarray, labels: np.ndarray, cls: int, th
     return (tp / chosen.sum() if chosen.sum() else float("nan")), tp / max(1, int(np.sum(labels == cls))), int(chosen.sum())
 
 
-def fit_thresholds(probabilities: np.ndarray, labels: np.ndarray, min_count: int = 10) -> dict[str, dict]:
-    """Per class the lowest probability at which its filter reaches `OFFER_PRECISION`, if any.
+def fit_thresholds(sets: list[tuple[np.ndarray, np.ndarray]], min_count: int = 10) -> dict[str, dict]:
+    """Per class the lowest probability at which its filter is precise enough on every set.
 
-    Classes that never reach it (on at least `min_count` returned photos) get no entry and
-    are not offered.
+    `sets` holds (calibrated probabilities, labels) per labelled set, so a filter must be
+    right on posed and on wild photos alike; a set that returns nothing for a threshold
+    does not count against it. We take the lowest threshold that is at least `GOOD_PRECISION`
+    sure while still finding `GOOD_RECALL` of the class, else the lowest that reaches
+    `OFFER_PRECISION`. Classes that never get there on at least `min_count` returned photos
+    get no entry and are not offered.
     """
     found: dict[str, dict] = {}
     for cls, name in enumerate(EXPRESSIONS):
+        candidates = []
         for threshold in np.round(np.arange(0.0, 0.96, 0.05), 2):
-            precision, recall, count = filter_precision(probabilities, labels, cls, threshold)
-            if count >= min_count and precision >= OFFER_PRECISION:
-                found[name] = {"threshold": float(threshold), "precision": round(precision, 3), "recall": round(recall, 3)}
-                break
+            parts = [filter_precision(probs, labels, cls, threshold) for probs, labels in sets]
+            returned = sum(count for _, _, count in parts)
+            if returned < min_count:
+                continue
+            precision = min(p for p, _, count in parts if count)
+            tp = sum(round(p * count) for p, _, count in parts if count)
+            recall = tp / max(1, sum(int(np.sum(labels == cls)) for _, labels in sets))
+            candidates.append((float(threshold), precision, recall))
+        good = [c for c in candidates if c[1] >= GOOD_PRECISION and c[2] >= GOOD_RECALL]
+        enough = [c for c in candidates if c[1] >= OFFER_PRECISION]
+        if good or enough:
+            threshold, precision, recall = (good or enough)[0]
+            found[name] = {"threshold": threshold, "precision": round(precision, 3), "recall": round(recall, 3)}
     return found
 
 
@@ -111,7 +128,8 @@ class ExpressionRule:
         return self.everything or name in self.thresholds
 
     def threshold(self, name: str) -> float:
-        return 0.0 if self.everything else float(self.thresholds[name]["threshold"])
+        """The least probability of the top expression the filter takes (0: any top expression)."""
+        return float(self.thresholds.get(name, {}).get("threshold", 0.0))
 
     def precision(self, name: str) -> float | None:
         """Measured precision of the filter on the calibration sets (None where unmeasured)."""
@@ -145,26 +163,42 @@ def isotonic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return knots_x, np.array(values)
 
 
-def fit_age(predicted: np.ndarray, truth: np.ndarray, knots: int = 24) -> dict:
-    """A monotone map predicted -> age that is unbiased for every true age, and the range's quantiles.
+def fit_age(predicted: np.ndarray, truth: np.ndarray, knots: int = 24, max_bias: float = 3.0) -> dict:
+    """A monotone map predicted -> age, no age band biased by more than `max_bias` years, and the range.
 
-    We fit how the model answers a given true age (isotonic: the expected prediction rises
-    with the true age) and invert it. Regressing the truth on the prediction instead would
-    pull every answer towards the mean age and keep children too old and old people too
-    young, the bias the user meets when filtering by age band. The fit is thinned to `knots`
-    points at quantiles of the true age and read by linear interpolation.
+    Two isotonic fits: the truth given the prediction (least error, but it pulls every
+    answer towards the mean age, keeping children too old and old people too young), and the
+    inverse of the prediction given the truth (unbiased for every true age, but noisier).
+    The map is the blend of the two with the least mean error whose bias stays within
+    `max_bias` in every band of `AGE_BANDS`. It is thinned to `knots` points at quantiles of
+    the prediction and read by linear interpolation, so it stays non-decreasing.
 
     The range is [(a + 1) * exp(q_low) - 1, (a + 1) * exp(q_high) - 1] around the mapped age
     a: errors grow with age, and a log scale keeps a child's range narrow and an old
     person's wide.
     """
-    kx, ky = isotonic(truth, predicted)
-    at = np.unique(np.quantile(truth, np.linspace(0, 1, knots)))
-    answers = np.maximum.accumulate(np.interp(at, kx, ky)) + np.arange(len(at)) * 1e-3  # strictly increasing
-    mapped = np.interp(predicted, answers, at)
+    at = np.unique(np.quantile(predicted, np.linspace(0, 1, knots)))
+    fx, fy = isotonic(predicted, truth)
+    forward = np.maximum.accumulate(np.interp(at, fx, fy))
+    ix, iy = isotonic(truth, predicted)
+    ages = np.unique(np.quantile(truth, np.linspace(0, 1, 4 * knots)))
+    answers = np.maximum.accumulate(np.interp(ages, ix, iy)) + np.arange(len(ages)) * 1e-6  # strictly increasing
+    inverse = np.interp(at, answers, ages)
+    best = None
+    for weight in np.linspace(0, 1, 21):
+        mapped_knots = weight * inverse + (1 - weight) * forward
+        error = np.interp(predicted, at, mapped_knots) - truth
+        worst = max(abs(error[(truth >= lo) & (truth <= hi)].mean()) for lo, hi in AGE_BANDS
+                    if np.any((truth >= lo) & (truth <= hi)))
+        score = (worst > max_bias, np.mean(np.abs(error)))
+        if best is None or score < best[0]:
+            best = (score, weight, mapped_knots)
+    _, weight, mapped_knots = best
+    mapped = np.interp(predicted, at, mapped_knots)
     ratio = np.log1p(truth) - np.log1p(mapped)
     tail = (1 - AGE_COVERAGE) / 2
-    return {"knots": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(answers, at)],
+    return {"knots": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(at, mapped_knots)],
+            "inverse_weight": round(float(weight), 2),
             "log_low": round(float(np.quantile(ratio, tail)), 4), "log_high": round(float(np.quantile(ratio, 1 - tail)), 4)}
 
 

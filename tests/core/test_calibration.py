@@ -82,7 +82,7 @@ def test_only_expressions_precise_enough_are_offered():
     probs[labels == happy, happy] += 5  # happy faces are found
     probs[rng.random(n) < 0.3, sad] += 5  # "sad" is said at random
     probs /= probs.sum(axis=1, keepdims=True)
-    found = fit_thresholds(probs, labels)
+    found = fit_thresholds([(probs[:1000], labels[:1000]), (probs[1000:], labels[1000:])])
     assert "happy" in found and "sad" not in found
     rule = ExpressionRule(1.0, found)
     assert rule.offered("happy") and not rule.offered("sad")
