@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 
 from faceorg.cli.context import add_db_flag, add_json_flag, open_library
 from faceorg.cli.output import emit_json, face_json
@@ -45,7 +46,7 @@ def warn_untrusted(expressions: frozenset[str], rule: ExpressionRule) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _, conn = open_library(args)
-    with conn:
+    with closing(conn):
         flt = filter_from(args, conn)
         warn_untrusted(flt.expressions, ExpressionRule.load())
         matches = FaceIndex.load(conn).matches(flt)

@@ -10,6 +10,7 @@ from faceorg.core.calibration import ExpressionRule
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
 from faceorg.core.person import Person
+from faceorg.ui.flow import FlowLayout
 
 AGE_MIN, AGE_MAX = 0, 100
 EXPRESSION_LABELS = {"angry": "Angry", "disgust": "Disgust", "fear": "Fear", "happy": "Happy",
@@ -68,9 +69,10 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None, rule: ExpressionRule | None = None):
         super().__init__(parent)
         self.setObjectName("filterBar")
-        layout = QHBoxLayout(self)
+        layout = FlowLayout(self)  # wraps onto more rows in a narrow window
         layout.setContentsMargins(8, 4, 8, 4)
         self.rule = rule or ExpressionRule.load()
+        self.flow = layout
         self.expression_buttons: dict[str, QToolButton] = {}
         for name in (n for n in EXPRESSIONS if self.rule.offered(n)):
             button = QToolButton(text=expression_label(name, self.rule), checkable=True, objectName=f"expr-{name}")
@@ -79,23 +81,26 @@ class FilterBar(QWidget):
             button.toggled.connect(self._schedule)
             self.expression_buttons[name] = button
             layout.addWidget(button)
-        layout.addSpacing(12)
-        layout.addWidget(QLabel("Age"))
+        age_box = QWidget(objectName="ageBox")
+        age_row = QHBoxLayout(age_box)
+        age_row.setContentsMargins(12, 0, 4, 0)
+        age_row.addWidget(QLabel("Age"))
         self.age = QLabeledRangeSlider(Qt.Orientation.Horizontal)
         self.age.setRange(AGE_MIN, AGE_MAX)
         self.age.setValue((AGE_MIN, AGE_MAX))
         self.age.setEdgeLabelMode(QLabeledRangeSlider.EdgeLabelMode.NoLabel)
-        self.age.setMinimumWidth(180)
+        self.age.setMinimumWidth(200)
+        self.age.setContentsMargins(14, 0, 14, 0)  # room for the handles' value labels at the ends
         self.age.valueChanged.connect(self._schedule)
-        layout.addWidget(self.age)
-        self.attribute_row = QHBoxLayout()
-        layout.addLayout(self.attribute_row)
+        age_row.addWidget(self.age)
+        layout.addWidget(age_box)
         self.attribute_toggles: dict[str, TriStateToggle] = {}
         self.person = QComboBox(objectName="personFilter")
         self.person.addItem("Anyone", None)
+        self.person.setMinimumContentsLength(12)
+        self.person.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.person.currentIndexChanged.connect(self._schedule)
         layout.addWidget(self.person)
-        layout.addStretch(1)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear)
         layout.addWidget(self.clear_button)
@@ -114,7 +119,7 @@ class FilterBar(QWidget):
                 toggle = TriStateToggle(name)
                 toggle.stateChanged.connect(self._schedule)
                 self.attribute_toggles[name] = toggle
-                self.attribute_row.addWidget(toggle)
+                self.flow.insert_widget(self.flow.index_of(self.person), toggle)
 
     def set_people(self, people: list[Person]) -> None:
         current = self.person.currentData()

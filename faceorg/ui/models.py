@@ -6,9 +6,9 @@ import sqlite3
 from typing import Any
 
 import numpy as np
-
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from faceorg.core.plural import count
 from faceorg.core.person import Person
 from faceorg.store.browse import FaceTile, GridPhoto, photo_rows
 from faceorg.ui.thumbnails import ImageCache
@@ -165,7 +165,7 @@ class PeopleModel(_TileModel):
             return self.images.crop(person.cover_face_id) if person.cover_face_id else None
         if role == SubtitleRole:
             hidden = " · hidden" if person.hidden else ""
-            return f"{person.photo_count} photo{'s' if person.photo_count != 1 else ''}{hidden}"
+            return f"{count(person.photo_count, 'photo')}{hidden}"
         if role == ItemRole:
             return person
         return None

@@ -31,7 +31,18 @@ class Sidebar(QTreeWidget):
         self.filters = self._section("Filters")
         self.expandAll()
         self.currentItemChanged.connect(self._on_current)
+        self.itemClicked.connect(self._on_click)
+        self._current_at_press: QTreeWidgetItem | None = None
         self.setCurrentItem(self.all_photos)
+
+    def mousePressEvent(self, event) -> None:
+        self._current_at_press = self.currentItem()
+        super().mousePressEvent(event)
+
+    def _on_click(self, item: QTreeWidgetItem, _column: int) -> None:
+        """Clicking the item already chosen chooses it again (back to People from an album)."""
+        if item is self._current_at_press:
+            self._on_current(item, None)
 
     def _section(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title.upper()])
@@ -103,5 +114,8 @@ class Sidebar(QTreeWidget):
             for i in range(section.childCount()):
                 child = section.child(i)
                 if self._choice(child) == (kind, value):
-                    self.setCurrentItem(child)
+                    if child is self.currentItem():
+                        self._on_current(child, None)  # chosen again: the page goes back to it
+                    else:
+                        self.setCurrentItem(child)
                     return
