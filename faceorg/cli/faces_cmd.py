@@ -7,6 +7,7 @@ from pathlib import Path
 
 from faceorg.cli.context import add_json_flag, config_from
 from faceorg.cli.output import emit_json, face_json, face_line
+from faceorg.core.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,14 +17,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--embeddings", action="store_true", help="include the identity embedding of each face")
     p.add_argument("--device", help="auto (default), cpu or cuda")
     p.add_argument("--embedder", help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)")
-    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 40)")
+    p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
+    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     path = Path(args.photo).expanduser().resolve()
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is not a file")
+        raise UsageError(f"{path} is not a file")
     from faceorg.vision.pipeline import FacePipeline  # loads the models: only when a photo is analysed
 
     photo = FacePipeline(config_from(args)).run(path)

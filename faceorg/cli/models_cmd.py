@@ -7,6 +7,7 @@ from pathlib import Path
 
 from faceorg.cli.context import add_db_flag, config_from
 from faceorg.cli.output import say
+from faceorg.core.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,9 +23,9 @@ def run_import(args: argparse.Namespace) -> int:
     from faceorg.vision.swinface import import_checkpoint
 
     if not args.file.is_file():
-        raise FileNotFoundError(f"{args.file} does not exist")
+        raise UsageError(f"{args.file} does not exist")
     config = config_from(args)
-    target = import_checkpoint(args.file, Path(config.models_dir))
+    target = import_checkpoint(args.file, config.user_models_dir)
     say(f"Imported SwinFace into {target}. Run `faceorg attributes` to find the 40 attributes in every face "
         "(faces analysed before are re-analysed with it).")
     return 0

@@ -60,8 +60,8 @@ class AttributePass:
 
             device = resolve_device(self.config.device)
             models = [ParsingAttributes(device)]
-            if imported(self.config.models_dir):
-                models.append(SwinFaceAttributes(self.config.models_dir, device))
+            if imported(self.config.user_models_dir):
+                models.append(SwinFaceAttributes(self.config.user_models_dir, device))
             self._model = AttributeModels(models)
         return self._model
 

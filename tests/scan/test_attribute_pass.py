@@ -17,6 +17,11 @@ GLASSES, BALD = "img24.jpg", "img20.jpg"
 
 
 @pytest.fixture
+def config(config, tmp_path):
+    return config.with_overrides(models_dir=tmp_path / "models")  # no imported SwinFace
+
+
+@pytest.fixture
 def library(faces_dir, tmp_path, config, pipeline):
     folder = tmp_path / "photos"
     copy_photos(faces_dir, [GLASSES, BALD], folder)

@@ -7,14 +7,15 @@ import sqlite3
 import numpy as np
 import pytest
 
+from faceorg.core.errors import UsageError
 from faceorg.core.face import Box, FaceRecord
 from faceorg.core.filters import Filter, parse_age_range, parse_attributes, parse_expressions
 from faceorg.core.photo import PhotoStatus
 from faceorg.store import faces, models, photos
 from faceorg.store.db import StoreError, connect, schema_version, transaction
+from faceorg.store.face_index import FaceIndex
 from faceorg.store.migrations import LATEST
 from faceorg.store.photos import FileFacts
-from faceorg.store.face_index import FaceIndex
 from faceorg.store.queries import stats
 
 
@@ -151,11 +152,11 @@ def test_filter_parsing_rejects_unknown_names():
     assert parse_expressions("Happy, surprise") == {"happy", "surprise"}
     assert parse_age_range("20-35") == (20, 35) and parse_age_range("-12") == (None, 12)
     assert parse_attributes("eyeglasses,-male") == (("Eyeglasses", True), ("Male", False))
-    with pytest.raises(ValueError, match="unknown expression"):
+    with pytest.raises(UsageError, match="unknown expression"):
         parse_expressions("happy,grumpy")
-    with pytest.raises(ValueError, match="unknown attribute"):
+    with pytest.raises(UsageError, match="unknown attribute"):
         parse_attributes("Sunglasses")
-    with pytest.raises(ValueError, match="low end above"):
+    with pytest.raises(UsageError, match="low end above"):
         parse_age_range("40-20")
 
 
@@ -177,3 +178,18 @@ def test_the_photo_order_and_the_unfiltered_grid(conn):
     assert list(index.photos(Filter(), order="name")) == [b, a]
     assert list(index.photos(Filter(expressions=frozenset({"happy"})))) == [a]
     assert index.person_counts() == {}
+
+
+def test_an_expression_filter_takes_faces_only_as_sure_as_it_was_fitted_to_be(conn):
+    from faceorg.core.calibration import ExpressionRule
+
+    doubtful = _face("sad", 30, 0.5)
+    doubtful.expression = {**doubtful.expression, "sad": 0.25, "neutral": 0.2}
+    _add_photo(conn, "/photos/doubtful.jpg", [doubtful])
+    _add_photo(conn, "/photos/clear.jpg", [_face("sad", 30, 0.5)])
+    index = FaceIndex.load(conn)
+    index.rule = ExpressionRule(1.0, {"sad": {"threshold": 0.3, "precision": 0.7, "recall": 0.4}})
+    sad = Filter(expressions=frozenset({"sad"}))
+    assert [photos.get(conn, int(i)).path for i in index.photos(sad)] == ["/photos/clear.jpg"]
+    index.rule = ExpressionRule.argmax()  # uncalibrated: any top expression
+    assert len(index.photos(sad)) == 2

@@ -9,10 +9,14 @@ from faceorg.ui.filter_bar import FilterBar, TriStateToggle
 
 
 def _row(bar: FilterBar) -> list[str]:
+    """The group labels and attribute toggles in the order the bar lays them out."""
     out = []
-    for i in range(bar.attribute_row.count()):
-        widget = bar.attribute_row.itemAt(i).widget()
-        out.append(f"[{widget.text()}]" if isinstance(widget, QLabel) else widget.name)
+    for i in range(bar.flow.count()):
+        widget = bar.flow.itemAt(i).widget()
+        if isinstance(widget, TriStateToggle):
+            out.append(widget.name)
+        elif isinstance(widget, QLabel) and widget.objectName().startswith("attr-group-"):
+            out.append(f"[{widget.text()}]")
     return out
 
 

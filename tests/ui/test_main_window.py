@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from faceorg.core.filters import Filter
 from faceorg.store import browse, people
-from faceorg.store.face_index import FaceIndex
 from faceorg.store.db import connect
+from faceorg.store.face_index import FaceIndex
 from tests.helpers import copy_photos
 
 
@@ -105,6 +105,6 @@ def test_removing_a_folder_keeps_the_photos(window, qtbot, faces_dir, tmp_path, 
     window.choice = ("folder", folder_id)
     monkeypatch.setattr("faceorg.ui.dialogs.confirm", lambda *a: True)
     window.remove_current_folder()
-    assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0
+    qtbot.waitUntil(lambda: conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0, timeout=10_000)
     assert sorted(p.name for p in folder.iterdir()) == before
     conn.close()
