@@ -3,8 +3,9 @@
     python bench/attribute_features.py            # parse the photos once (cached under /work/data/attributes)
     python bench/attributes.py [--fit] [--size 512 --scale 2.0]
 
-Photos: the largest face of ../shared/faces/deepface (colour, 60 single-person photos used)
-and ../shared/faces/lfw_tune (LFW, grey and slightly rotated). Labels:
+Photos: the largest face of ../shared/faces/deepface (colour, 61 single-person photos) and
+../shared/faces/lfw_tune t0001-t0224 (LFW, grey and slightly rotated); 285 labelled, 230 of
+them parsed when the shipped curves were fitted (the machine was too loaded to parse more). Labels:
 bench/attribute_labels.csv, read by eye from the photos by the issue-15 engineer (no public
 attribute set with images could be fetched from here); colour attributes are labelled on
 the colour photos only. The split is stratified per
