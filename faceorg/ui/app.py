@@ -36,7 +36,12 @@ def _report_uncaught(kind, error, tb) -> None:
 
 def run_app(config: Config | None = None, argv: list[str] | None = None) -> int:
     from faceorg.ui.main_window import MainWindow
+    from faceorg.ui.system_libraries import advice, missing_packages
 
+    missing = missing_packages()
+    if missing:
+        print(advice(missing), file=sys.stderr)
+        return 1
     app = create_app(argv)
     sys.excepthook = _report_uncaught
     window = MainWindow(config or load_config())

@@ -20,7 +20,7 @@ from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filt
 from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
 from faceorg.store import browse, faces as face_repo, people
-from faceorg.ui import dialogs
+from faceorg.ui import dialogs, menus
 from faceorg.ui.app_style import style_sheet
 from faceorg.ui.delegate import model_value
 from faceorg.ui.models import ItemRole
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self._connect_worker()
         self._build_menus()
         self._restore_settings()
+        menus.install(self)
         self.refresh()
 
     # -- layout --------------------------------------------------------------------
@@ -198,8 +199,26 @@ class MainWindow(QMainWindow):
         if ok and name.strip():
             saved = self.saved_filters()
             saved[name.strip()] = filter_to_dict(flt)
-            self.settings.setValue(self._filters_key, json.dumps(saved))
-            self.sidebar.set_filters(list(saved))
+            self._store_filters(saved)
+
+    def _store_filters(self, saved: dict[str, dict]) -> None:
+        self.settings.setValue(self._filters_key, json.dumps(saved))
+        self.sidebar.set_filters(list(saved))
+
+    def delete_saved_filter(self, name: str) -> None:
+        saved = self.saved_filters()
+        if saved.pop(name, None) is not None:
+            self._store_filters(saved)
+            if self.choice == ("filter", name):
+                self.sidebar.select("all")
+            self.notify(f"Deleted the saved filter {name}")
+
+    def rename_saved_filter(self, name: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename Saved Filter", "Name:", text=name)
+        saved = self.saved_filters()
+        if ok and new.strip() and new.strip() != name and name in saved:
+            saved = {new.strip() if k == name else k: v for k, v in saved.items()}
+            self._store_filters(saved)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -291,6 +310,8 @@ class MainWindow(QMainWindow):
         changes = changes or OpChanges(people=True, faces=True, photos=True)
         if changes.snapshot_stale or self.choice[0] in ("people", "unsorted"):
             self.show_choice(*self.choice, keep_page=True)
+        if changes.faces and self.stack.currentWidget() is self.viewer:
+            self._view_row(self.viewer_row)  # a face named from the viewer shows its new name
         if changes.people or changes.snapshot_stale:
             self.queries.ask("sidebar", self._sidebar_data, self._show_sidebar)
 
@@ -407,9 +428,16 @@ class MainWindow(QMainWindow):
         self.album.model.set_items(tiles)
 
     def open_person(self, index: QModelIndex) -> None:
-        person = model_value(index, ItemRole)
+        self.open_person_id(model_value(index, ItemRole).id)
+
+    def open_person_id(self, person_id: int) -> None:
         self.stack.setCurrentWidget(self.album)
-        self.load_album(person.id)
+        self.load_album(person_id)
+
+    def album_owner(self):
+        """The person whose album is shown (None for the unsorted faces)."""
+        person = getattr(self, "album_person", None)
+        return person if person is not None and person.id == self.album.person_id else None
 
     # -- the viewer ----------------------------------------------------------------
     def open_photo(self, index: QModelIndex) -> None:
@@ -433,11 +461,23 @@ class MainWindow(QMainWindow):
         def fetch(conn):
             found = face_repo.of_photo(conn, photo.id)
             dims = browse.photo_size(conn, photo.id)
-            return load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, [f.id for f in found])
+            ids = [f.id for f in found]
+            owners = {face: people.get(conn, pid) if pid is not None else None
+                      for face, (pid, _by) in people.assignments(conn, ids).items()}
+            return (load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, ids)), owners
 
-        self.queries.ask("viewer", fetch, lambda data: self.viewer.show_photo(photo.path, *data))
+        def show(data) -> None:
+            shown, self.viewer.owners = data
+            self.viewer.show_photo(photo.path, *shown)
+
+        self.queries.ask("viewer", fetch, show)
         self.stack.setCurrentWidget(self.viewer)
         self.viewer.setFocus()
+
+    def show_viewer_face_menu(self, index: int, where) -> None:
+        """A click on a face box: name it, say it is someone else, or not this person."""
+        face = self.viewer.canvas.faces[index]
+        menus.face_menu(self, [face.id], self.viewer.owners.get(face.id), self.viewer.path).popup(where)
 
     def step_photo(self, step: int) -> None:
         self._view_row(self.viewer_row + step)
@@ -535,6 +575,9 @@ class MainWindow(QMainWindow):
         if not faces:
             dialogs.show_error(self, "Select faces first.")
             return
+        self.new_person_from_faces(faces)
+
+    def new_person_from_faces(self, faces: list[int]) -> None:
         name, ok = QInputDialog.getText(self, "New Person", "Name (optional):")
         if ok:
             self._run(self.library.new_person(faces, name.strip() or None))

@@ -150,6 +150,24 @@ class PeopleModel(_TileModel):
 
     renameRequested = Signal(int, str)
 
+    def __init__(self, images: ImageCache, parent=None):
+        super().__init__(images, parent)
+        self.everyone: list[Person] = []
+        self.query = ""
+
+    def set_items(self, items: list[Person]) -> None:
+        self.everyone = list(items)
+        super().set_items([p for p in self.everyone if self._matches(p)])
+
+    def set_query(self, text: str) -> None:
+        """Search by name: every word of the query starts a word of the label (any case)."""
+        self.query = text.strip().lower()
+        super().set_items([p for p in self.everyone if self._matches(p)])
+
+    def _matches(self, person: Person) -> bool:
+        words = person.label.lower().split()
+        return all(any(w.startswith(q) for w in words) for q in self.query.split())
+
     def image_key(self, item: Person) -> object:
         return ("crop", item.cover_face_id)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from faceorg.ui.delegate import TileDelegate
 from faceorg.ui.filter_bar import FilterBar
@@ -67,7 +67,7 @@ class PhotosPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("All photos", objectName="pageTitle")
         shrinkable(self.title)  # a long filter description is cut, it never widens the window
-        self.filter_bar = FilterBar()
+        self.filter_bar = FilterBar(images)
         self.model = PhotoGridModel(images, conn, self)
         self.grid = make_grid(TileDelegate(170), "photoGrid")
         self.grid.setModel(self.model)
@@ -103,6 +103,9 @@ class PeoplePage(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 4)
         header.addWidget(QLabel("People", objectName="pageTitle"))
+        self.search = QLineEdit(objectName="peopleSearch", placeholderText="Search people by name", clearButtonEnabled=True)
+        self.search.setMaximumWidth(240)
+        header.addWidget(self.search)
         header.addStretch(1)
         self.show_hidden = QCheckBox("Show hidden")
         header.addWidget(self.show_hidden)
@@ -111,6 +114,7 @@ class PeoplePage(QWidget):
         self.hint = QLabel("Double-click a person to open their album · F2 renames · select two or more to merge",
                            objectName="pageHint")
         self.model = PeopleModel(images, self)
+        self.search.textChanged.connect(self.model.set_query)
         self.grid = make_grid(TileDelegate(150, round_images=True, captions=2), "peopleGrid", editable=True)
         self.grid.setModel(self.model)
         layout.addLayout(header)
