@@ -36,6 +36,20 @@ def photo_rows(conn: sqlite3.Connection, photo_ids: list[int]) -> list[GridPhoto
     return [found[int(i)] for i in photo_ids if int(i) in found]
 
 
+@dataclass(frozen=True)
+class PhotoDetails:
+    path: str
+    width: int | None
+    height: int | None
+    bytes: int
+    taken_at: float | None  # from EXIF; None when the photo does not say
+
+
+def photo_details(conn: sqlite3.Connection, photo_id: int) -> PhotoDetails | None:
+    row = conn.execute("SELECT path, width, height, size, taken_at FROM photos WHERE id = ?", (photo_id,)).fetchone()
+    return PhotoDetails(*row) if row else None
+
+
 def photo_size(conn: sqlite3.Connection, photo_id: int) -> tuple[int, int] | None:
     row = conn.execute("SELECT width, height FROM photos WHERE id = ?", (photo_id,)).fetchone()
     return (row[0], row[1]) if row and row[0] and row[1] else None

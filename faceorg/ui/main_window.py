@@ -29,7 +29,8 @@ from faceorg.ui.queries import QueryRunner
 from faceorg.ui.scan_status import MessageArea, ScanStatus
 from faceorg.ui.sidebar import Sidebar
 from faceorg.ui.thumbnails import ImageCache
-from faceorg.ui.viewer import PhotoViewer, load_for_screen
+from faceorg.ui.viewer import PhotoViewer, describe_photo, load_for_screen
+from faceorg.vision.decode import camera
 from faceorg.ui.worker import LibraryWorker
 
 QUIT_WAIT_SECONDS = 1.5
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.people_page = PeoplePage(self.images)
         self.people_page.grid.activated.connect(self.open_person)
         self.people_page.model.renameRequested.connect(self.rename_person)
+        self.people_page.model.facesDropped.connect(lambda faces, pid: self._run(self.library.move_faces(faces, pid)))
         self.people_page.mergeRequested.connect(self.merge_selected)
         self.people_page.hideRequested.connect(self.hide_selected)
         self.people_page.forgetRequested.connect(self.forget_selected)
@@ -464,10 +466,12 @@ class MainWindow(QMainWindow):
             ids = [f.id for f in found]
             owners = {face: people.get(conn, pid) if pid is not None else None
                       for face, (pid, _by) in people.assignments(conn, ids).items()}
-            return (load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, ids)), owners
+            details = browse.photo_details(conn, photo.id)
+            about = describe_photo(details, camera(photo.path)) if details else ""
+            return (load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, ids)), owners, about
 
         def show(data) -> None:
-            shown, self.viewer.owners = data
+            shown, self.viewer.owners, self.viewer.details = data
             self.viewer.show_photo(photo.path, *shown)
 
         self.queries.ask("viewer", fetch, show)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from faceorg.ui.delegate import TileDelegate
 from faceorg.ui.filter_bar import FilterBar
@@ -117,6 +117,8 @@ class PeoplePage(QWidget):
         self.search.textChanged.connect(self.model.set_query)
         self.grid = make_grid(TileDelegate(150, round_images=True, captions=2), "peopleGrid", editable=True)
         self.grid.setModel(self.model)
+        self.grid.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)  # faces dragged from an album
+        self.grid.setDropIndicatorShown(True)
         layout.addLayout(header)
         layout.addWidget(self.hint)
         layout.addWidget(self.grid, 1)
@@ -165,6 +167,7 @@ class AlbumPage(QWidget):
         self.model = FaceGridModel(images, parent=self)
         self.grid = make_grid(TileDelegate(130, round_images=False, captions=2), "faceGrid")
         self.grid.setModel(self.model)
+        self.grid.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # onto a person (via People in the sidebar)
         layout.addLayout(header)
         layout.addLayout(tools)
         layout.addWidget(self.grid, 1)

@@ -25,6 +25,23 @@ def load_for_screen(path: str, size: QSize) -> QImage:
     return reader.read()
 
 
+def describe_photo(details, camera: str | None) -> str:
+    """The info panel's text for the photo itself: when, with what, how big, where."""
+    import datetime as dt
+    from pathlib import Path
+
+    lines = []
+    if details.taken_at:
+        lines.append(f"Taken: {dt.datetime.fromtimestamp(details.taken_at):%-d %B %Y, %H:%M}")
+    if camera:
+        lines.append(f"Camera: {html.escape(camera)}")
+    if details.width and details.height:
+        lines.append(f"Size: {details.width} × {details.height} ({details.width * details.height / 1e6:.1f} MP), "
+                     f"{details.bytes / 1e6:.1f} MB")
+    lines.append(f"Folder: {html.escape(str(Path(details.path).parent))}")
+    return "<br>".join(lines)
+
+
 def describe(face: StoredFace, name: str | None) -> str:
     """The info panel's text for one face."""
     lines = [f"<b>{html.escape(name or 'Unknown person')}</b>"]
@@ -143,6 +160,7 @@ class PhotoViewer(QWidget):
         layout.addWidget(self.info)
         self.names: dict[int, str | None] = {}
         self.owners: dict[int, object] = {}  # face id -> its Person (None: nobody yet)
+        self.details = ""  # the photo's date, camera, size and folder (HTML)
         self.path = ""
         self.canvas.hovered.connect(self._describe)
         self.canvas.clicked.connect(self.faceClicked)
@@ -157,7 +175,7 @@ class PhotoViewer(QWidget):
         faces = self.canvas.faces
         if index < 0:
             self.info.setText(f"<b>{html.escape(self.path.rsplit('/', 1)[-1])}</b><br>{count(len(faces), 'face')}"
-                              "<br><br>Point at a face to see who it is; click it to name it or say it is "
+                              f"<br><br>{self.details}<br><br>Point at a face to see who it is; click it to name it or say it is "
                               "someone else.<br>← → next photo · Esc back")
             return
         self.info.setText(describe(faces[index], self.names.get(faces[index].id)))

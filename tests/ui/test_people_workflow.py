@@ -98,3 +98,27 @@ def test_a_saved_filter_can_be_deleted(library_window, qtbot, menus_shown):
     win.sidebar.customContextMenuRequested.emit(win.sidebar.visualItemRect(item).center())
     action(menus_shown[-1], "Delete Saved Filter").trigger()
     assert win.saved_filters() == {} and win.sidebar.filters.childCount() == 0
+
+
+def test_drag_faces_onto_a_person(library_window, qtbot):
+    """The album's faces carry their ids when dragged; dropped on a person in People, they move there."""
+    win = library_window
+    win.sidebar.select("unsorted")
+    qtbot.waitUntil(lambda: win.album.person_id is None and win.album.model.rowCount() > 0, timeout=20_000)
+    face = win.album.model.items[0].id
+    dragged = win.album.model.mimeData([win.album.model.index(0)])
+    win.sidebar.select("people")
+    qtbot.waitUntil(lambda: win.people_page.model.rowCount() >= 2, timeout=20_000)
+    target = win.people_page.model.items[1]
+    index = win.people_page.model.index(1)
+    assert win.people_page.model.canDropMimeData(dragged, Qt.DropAction.MoveAction, -1, -1, index)
+    win.people_page.model.dropMimeData(dragged, Qt.DropAction.MoveAction, -1, -1, index)
+    conn = connect(win.config.db_path)
+    qtbot.waitUntil(lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0] == target.id,
+                    timeout=20_000)
+    assert win.messages.label.text().startswith("Moved 1 face to")
+
+
+def test_the_person_filter_shows_faces(library_window, qtbot):
+    combo = library_window.photos.filter_bar.person
+    qtbot.waitUntil(lambda: combo.count() > 3 and not combo.itemIcon(1).isNull(), timeout=20_000)
