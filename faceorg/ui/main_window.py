@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         self.order = str(self.settings.value("grid/order", "taken"))
+        self.photos.set_tile_size(int(self.settings.value("grid/tile", 170)))
         self.sidebar.set_filters(list(self.saved_filters()))
 
     @property
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("grid/order", self.order)
+        self.settings.setValue("grid/tile", self.photos.tile_size.value())
         self.library.close(QUIT_WAIT_SECONDS)
         self.queries.wait_idle(2000)
         self.images.wait_idle(2000)

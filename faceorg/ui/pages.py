@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from faceorg.ui.delegate import TileDelegate
 from faceorg.ui.filter_bar import FilterBar
@@ -22,6 +22,10 @@ def add_buttons(row, specs) -> dict[str, QPushButton]:
         row.addWidget(button)
         buttons[key] = button
     return buttons
+
+
+TILE_MIN, TILE_MAX = 90, 320
+"""Thumbnail sizes the slider offers, in pixels (the cached thumbnails are 320 px)."""
 
 
 def shrinkable(label: QLabel) -> None:
@@ -69,20 +73,34 @@ class PhotosPage(QWidget):
         shrinkable(self.title)  # a long filter description is cut, it never widens the window
         self.filter_bar = FilterBar(images)
         self.model = PhotoGridModel(images, conn, self)
-        self.grid = make_grid(TileDelegate(170), "photoGrid")
+        self.delegate = TileDelegate(170)
+        self.grid = make_grid(self.delegate, "photoGrid")
         self.grid.setModel(self.model)
         self.count = QLabel(objectName="resultCount")
+        self.tile_size = QSlider(Qt.Orientation.Horizontal, objectName="tileSize", minimum=TILE_MIN, maximum=TILE_MAX)
+        self.tile_size.setValue(170)
+        self.tile_size.setFixedWidth(110)
+        self.tile_size.setToolTip("Thumbnail size")
+        self.tile_size.valueChanged.connect(self.set_tile_size)
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 0)
         header.addWidget(self.title)
         header.addStretch(1)
         header.addWidget(self.count)
+        header.addWidget(self.tile_size)
         self.no_results = QLabel(objectName="noResults", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.no_results.setVisible(False)
         layout.addLayout(header)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.no_results)
         layout.addWidget(self.grid, 1)
+
+    def set_tile_size(self, side: int) -> None:
+        self.delegate.set_side(side)
+        hint = self.delegate.sizeHint(None, None)
+        self.grid.setGridSize(QSize(hint.width() + 4, hint.height() + 4))
+        if self.tile_size.value() != side:
+            self.tile_size.setValue(side)
 
     def show_no_results(self, empty: bool, filtered: bool) -> None:
         """Zero results say so, and how to get some back, instead of an empty grid."""

@@ -142,3 +142,16 @@ def test_back_from_an_album(window, qtbot, config, way):
 
 def test_face_counts_read_right():
     assert count(1, "face") == "1 face" and count(2, "face") == "2 faces" and count(0, "photo") == "0 photos"
+
+
+def test_the_thumbnail_size_slider_resizes_the_tiles_and_is_remembered(window, qtbot, config, tmp_path):
+    before = window.photos.grid.gridSize().width()
+    window.photos.tile_size.setValue(300)
+    assert window.photos.grid.gridSize().width() > before + 100
+    window.close()
+    from faceorg.ui.main_window import MainWindow
+
+    again = MainWindow(config, window.settings)
+    qtbot.addWidget(again)
+    assert again.photos.tile_size.value() == 300
+    again.close()
