@@ -21,7 +21,7 @@ from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
 from faceorg.store import browse, faces as face_repo, people
 from faceorg.ui import dialogs, menus
-from faceorg.ui.app_style import style_sheet
+from faceorg.ui.app_style import style_sheet, wants_dark
 from faceorg.ui.delegate import model_value
 from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
@@ -40,6 +40,7 @@ QUIT_WAIT_SECONDS = 1.5
 
 class MainWindow(QMainWindow):
     photosShown = Signal()  # the grid holds the answer to the current filter (tests wait on it)
+    foldersShown = Signal()  # the sidebar holds the library's folders (the settings dialog lists them too)
 
     def __init__(self, config: Config, settings: QSettings | None = None, pipeline_factory=None):
         super().__init__()
@@ -47,7 +48,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("faceorg", "faceorg")
         self.setWindowTitle("faceorg")
         self.setAcceptDrops(True)
-        self.setStyleSheet(style_sheet())
+        self.theme = str(self.settings.value("ui/theme", "system"))
+        self.setStyleSheet(style_sheet(wants_dark(self.theme)))
         self.library = Library(config, pipeline_factory)
         self.cache = self.library.cache
         self.images = ImageCache(self.cache, parent=self)
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Rescan Library", self.rescan, "Ctrl+R")
         self.remove_folder_action = self._action(file, "Remove Folder from Library…", self.remove_current_folder)
         file.addSeparator()
+        self._action(file, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
@@ -299,14 +302,32 @@ class MainWindow(QMainWindow):
         if queued:
             self.scan_paths(queued)
 
+    def set_theme(self, theme: str) -> None:
+        self.theme = theme
+        self.settings.setValue("ui/theme", theme)
+        self.setStyleSheet(style_sheet(wants_dark(theme)))
+
+    def open_settings(self):
+        from faceorg.config import settings_path
+        from faceorg.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self, settings_path())
+        self.foldersShown.connect(dialog.fill_folders)
+        dialog.finished.connect(lambda _r: self.foldersShown.disconnect(dialog.fill_folders))
+        dialog.open()
+        return dialog
+
     def remove_current_folder(self) -> None:
         kind, value = self.choice
         if kind != "folder":
             dialogs.show_error(self, "Choose a folder in the sidebar first.")
             return
+        self.remove_folder(int(value))
+
+    def remove_folder(self, folder_id: int) -> None:
         if dialogs.confirm(self, "Remove Folder", "Remove this folder's photos and faces from the library? "
                            "The photos themselves stay where they are, untouched.", "Remove"):
-            self._run(self.library.remove_folder(int(value)), lambda _gone: self.sidebar.select("all"))
+            self._run(self.library.remove_folder(folder_id), lambda _gone: self.sidebar.select("all"))
 
     # -- what the sidebar shows ----------------------------------------------------
     def refresh(self, changes: OpChanges | None = None) -> None:
@@ -329,6 +350,7 @@ class MainWindow(QMainWindow):
         self.folder_paths = {f.id: f.path for f in folders}
         self.everyone = people_list
         self.sidebar.set_folders(folders)
+        self.foldersShown.emit()
         named = [p for p in people_list if p.face_count and not p.hidden]
         self.sidebar.set_counts(photo_total, len(named), unsorted)
         self.photos.filter_bar.set_people(people_list)

@@ -155,3 +155,24 @@ def test_the_thumbnail_size_slider_resizes_the_tiles_and_is_remembered(window, q
     qtbot.addWidget(again)
     assert again.photos.tile_size.value() == 300
     again.close()
+
+
+def test_settings_switch_the_theme_and_keep_the_device(window, qtbot, tmp_path, monkeypatch):
+    settings_file = tmp_path / "settings.json"
+    monkeypatch.setattr("faceorg.config.settings_path", lambda: settings_file)
+    dialog = window.open_settings()
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    qtbot.wait(50)
+    background = window.sidebar.grab().toImage().pixelColor(5, window.sidebar.height() - 5)
+    assert background.lightness() < 80, "the dark theme darkens the window"
+    assert window.settings.value("ui/theme") == "dark"
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
+    dialog.accept()
+    from faceorg.config import load_config
+
+    assert load_config(settings_file).device == "cpu"
+    dialog = window.open_settings()
+    dialog.theme.setCurrentIndex(dialog.theme.findData("light"))
+    qtbot.wait(50)
+    assert window.sidebar.grab().toImage().pixelColor(5, window.sidebar.height() - 5).lightness() > 200
+    dialog.accept()
