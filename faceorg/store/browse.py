@@ -101,6 +101,12 @@ def person_faces(conn: sqlite3.Connection, person_id: int | None, include_backgr
     return [FaceTile(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
 
+def face_photo_paths(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str]:
+    """face id -> the path of its photo."""
+    rows = rows_in(conn, "SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id IN ({marks})", face_ids)
+    return {r[0]: r[1] for r in rows}
+
+
 def person_names(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str | None]:
     rows = rows_in(conn, """SELECT f.id, COALESCE(pe.name, 'Person ' || pe.id) FROM faces f
                             LEFT JOIN people pe ON pe.id = f.person_id WHERE f.id IN ({marks})""", face_ids)
