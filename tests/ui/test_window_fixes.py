@@ -176,3 +176,18 @@ def test_settings_switch_the_theme_and_keep_the_device(window, qtbot, tmp_path, 
     qtbot.wait(50)
     assert window.sidebar.grab().toImage().pixelColor(5, window.sidebar.height() - 5).lightness() > 200
     dialog.accept()
+
+
+def test_unhiding_asks_no_hide_question(window, qtbot, config, monkeypatch):
+    conn = connect(config.db_path)
+    person_id = people.create(conn, "Ada")
+    people.set_hidden(conn, person_id, True)
+    asked = []
+    monkeypatch.setattr("faceorg.ui.dialogs.confirm", lambda *args: asked.append(args) or True)
+    _open_album(window, qtbot, person_id)
+    qtbot.waitUntil(lambda: window.album_owner() is not None, timeout=10_000)
+    window.hide_selected()
+    qtbot.waitUntil(lambda: not people.get(conn, person_id).hidden, timeout=10_000)
+    assert asked == [], "showing a hidden person is not a 'Hide?' question"
+    assert window.messages.label.text() == "Showed Ada" and window.messages.undo.isVisibleTo(window)
+    conn.close()
