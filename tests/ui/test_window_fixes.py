@@ -191,3 +191,16 @@ def test_unhiding_asks_no_hide_question(window, qtbot, config, monkeypatch):
     assert asked == [], "showing a hidden person is not a 'Hide?' question"
     assert window.messages.label.text() == "Showed Ada" and window.messages.undo.isVisibleTo(window)
     conn.close()
+
+
+def test_two_libraries_keep_their_own_covers_and_filters(window, qtbot, config, tmp_path):
+    from faceorg.ui.main_window import MainWindow
+
+    window._store_filters({"Smiles": {"expressions": ["happy"]}})
+    other = MainWindow(config.with_overrides(db_path=tmp_path / "other" / "library.db"), window.settings)
+    qtbot.addWidget(other)
+    try:
+        assert other.images.cache.crop(1) != window.images.cache.crop(1), "face 1 of one library is not face 1 of another"
+        assert other.saved_filters() == {} and list(window.saved_filters()) == ["Smiles"]
+    finally:
+        other.close()
