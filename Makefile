@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.faceorg-installed
 
-.PHONY: install run test bench bench-deps screenshots bundle clean
+.PHONY: install run test lint bench bench-deps screenshots bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -21,6 +21,16 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# ruff (lint and format, 120 columns), mypy (check_untyped_defs), import-linter (the layers of DESIGN.md);
+# all three are configured in pyproject.toml. Each runs even when one before it failed; the target fails if any did.
+lint: $(STAMP)
+	status=0; \
+	$(BIN)/ruff check faceorg tests bench tools || status=1; \
+	$(BIN)/ruff format --check faceorg tests bench tools || status=1; \
+	$(BIN)/mypy || status=1; \
+	$(BIN)/lint-imports || status=1; \
+	exit $$status
 
 # face_recognition is only a yardstick for bench/scan.py; --no-deps keeps it from building dlib
 # from source (dlib-bin already provides the dlib module).

@@ -111,13 +111,13 @@ def main() -> None:
     stats = compare_descriptors(ours, reference)
     print(f"torch float32 vs dlib: max cosine distance {stats.max_cosine_distance:.2e}, max relative L2 {stats.max_relative_l2:.2e}")
     for b in BATCHES:
-        ms = per_face_ms(lambda: run(model, inputs[b]), b, args.seconds)
+        ms = per_face_ms(lambda: run(model, inputs[b]), b, args.seconds)  # noqa: B023
         print(f"torch float32 channels_last (default), batch {b:2d}:   {ms:7.2f}")
     for b in BATCHES:
-        ms = per_face_ms(lambda: run(nchw_model, nchw_inputs[b]), b, args.seconds)
+        ms = per_face_ms(lambda: run(nchw_model, nchw_inputs[b]), b, args.seconds)  # noqa: B023
         print(f"torch float32 NCHW, batch {b:2d}:                      {ms:7.2f}")
     for b in BATCHES:
-        ms = per_face_ms(lambda: model.embed(pool[:b], batch_size=b), b, args.seconds)
+        ms = per_face_ms(lambda: model.embed(pool[:b], batch_size=b), b, args.seconds)  # noqa: B023
         print(f"torch float32 embed() from uint8 chips, batch {b:2d}:  {ms:7.2f}")
 
     for dtype in (torch.bfloat16, torch.float16):
@@ -130,7 +130,7 @@ def main() -> None:
         s = compare_descriptors(got, reference)
         verdict = "under" if s.max_cosine_distance < 1e-3 else "OVER"
         x = inputs[32].to(dtype)
-        ms = per_face_ms(lambda: run(low, x), 32, args.seconds)
+        ms = per_face_ms(lambda: run(low, x), 32, args.seconds)  # noqa: B023
         print(
             f"torch {str(dtype).split('.')[-1]:8s} batch 32: {ms:7.2f}; vs dlib max cosine distance "
             f"{s.max_cosine_distance:.2e} ({verdict} 1e-3), max relative L2 {s.max_relative_l2:.2e}"

@@ -110,10 +110,10 @@ def in_process_figures(db: Path, cache: Path) -> None:
              ("clear", lambda b: b.clear())]
     for name, change in cases:
         shown = []
-        window.photosShown.connect(lambda: shown.append(time.perf_counter()))
+        window.photosShown.connect(lambda: shown.append(time.perf_counter()))  # noqa: B023
         started = time.perf_counter()
         change(window.photos.filter_bar)
-        wait(lambda: bool(shown), 30)
+        wait(lambda: bool(shown), 30)  # noqa: B023
         window.photosShown.disconnect()
         total = (shown[0] - started) * 1000
         print(f"filter '{name}': {window.photos.model.rowCount()} photos shown {total:.0f} ms after the change "

@@ -82,7 +82,7 @@ def main() -> None:
         print(f"{'load the filter index (after any change)':<42} {ms:>12.1f}")
         print(f"{'query':<42} {'ms (median)':>12} {'photos':>8}")
         for name, flt in cases.items():
-            ms, rows = timed(lambda: index.photos(flt))
+            ms, rows = timed(lambda: index.photos(flt))  # noqa: B023
             print(f"{name:<42} {ms:>12.1f} {len(rows):>8}")
         ms, rows = timed(lambda: people.all_people(conn, counts=index.person_counts()))
         print(f"{'people list (counts from the index)':<42} {ms:>12.1f} {len(rows):>8}")

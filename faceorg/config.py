@@ -12,6 +12,8 @@ from typing import Any
 
 import platformdirs
 
+from faceorg.core.errors import ConfigError
+
 APP_NAME = "faceorg"
 
 
@@ -22,6 +24,7 @@ class Config:
     db_path: Path
     cache_dir: Path
     models_dir: Path
+    log_dir: Path
     device: str = "auto"
     min_face_px: int = 40
     detect_max_side: int = 1024
@@ -46,6 +49,7 @@ def default_config() -> Config:
         db_path=data / "library.db",
         cache_dir=Path(platformdirs.user_cache_dir(APP_NAME)),
         models_dir=data / "models",
+        log_dir=Path(platformdirs.user_log_dir(APP_NAME)),
     )
 
 
@@ -55,7 +59,7 @@ def _from_settings(base: Config, settings: dict[str, Any]) -> Config:
     for key, value in settings.items():
         if key not in known:
             continue
-        values[key] = Path(value) if key in ("db_path", "cache_dir", "models_dir") else value
+        values[key] = Path(value) if key in ("db_path", "cache_dir", "models_dir", "log_dir") else value
     return replace(base, **values)
 
 
@@ -67,7 +71,7 @@ def load_config(settings_file: Path | None = None, **overrides: Any) -> Config:
         try:
             config = _from_settings(config, json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as error:
-            raise ValueError(f"settings file {path} is unreadable: {error}") from error
+            raise ConfigError(f"settings file {path} is unreadable: {error}") from error
     if overrides.get("db_path") is not None:
         overrides["db_path"] = Path(overrides["db_path"]).expanduser()
     return config.with_overrides(**overrides)

@@ -1,7 +1,8 @@
 """`faceorg --selftest`: does this installation (or bundle) have every model, and do they work?
 
 Runs the whole vision pipeline on one bundled public-domain photo (resources/selftest/)
-and checks each model's output for sanity, then checks that Qt can start. One line per
+and checks each model's output for sanity; the entry point adds the Qt check
+(faceorg.ui.qt_check: only ui imports Qt). One line per
 check, "ok   ..." or "FAIL ...", and exit status 0 only when every check passed. Meant
 for a fresh install, for the PyInstaller bundle right after it is built, and for a user
 reporting a problem.
@@ -15,11 +16,10 @@ from __future__ import annotations
 
 import importlib
 import math
-import os
 import pkgutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ def bundle_model_files() -> list[tuple[str, str]]:
     return sorted(files.items())
 
 
-class _Report:
+class Report:
     def __init__(self, out: Callable[[str], None]) -> None:
         self.out = out
         self.failures = 0
@@ -104,7 +104,7 @@ class _Report:
         return good
 
 
-def _error_text(error: BaseException) -> str:
+def error_text(error: BaseException) -> str:
     """A WeightsError already says what to do; anything else is named by its type."""
     from faceorg.vision.weights import WeightsError
 
@@ -112,13 +112,13 @@ def _error_text(error: BaseException) -> str:
     return text if isinstance(error, WeightsError) else f"{type(error).__name__}: {text}"
 
 
-def _check_weights(report: _Report) -> None:
+def _check_weights(report: Report) -> None:
     from faceorg.vision.weights import WeightsError, locate
 
     try:
         specs = bundled_model_specs()
     except Exception as error:  # a vision module that does not import: say which
-        report.fail("weights", f"could not list the models: {_error_text(error)}")
+        report.fail("weights", f"could not list the models: {error_text(error)}")
         return
     missing = 0
     for spec in specs:
@@ -164,7 +164,7 @@ def _judge(update: dict[str, Any]) -> list[tuple[bool, str]]:
     return seen
 
 
-def _check_vision(report: _Report, device: str) -> None:
+def _check_vision(report: Report, device: str) -> None:
     import numpy as np
 
     from faceorg.config import default_config
@@ -183,7 +183,7 @@ def _check_vision(report: _Report, device: str) -> None:
         faces = pipeline.detect(pipeline.decode(photo))
         seconds = time.perf_counter() - started
     except Exception as error:
-        report.fail("detection", _error_text(error))
+        report.fail("detection", error_text(error))
         return
     scores = ", ".join(f"{r.score:.3f}" for r in faces.records) or "none"
     if not report.expect("detection", len(faces.records) == 1 and faces.records[0].score > MIN_SCORE,
@@ -202,7 +202,7 @@ def _check_vision(report: _Report, device: str) -> None:
             updates = model([aligned])
             seconds = time.perf_counter() - started
         except Exception as error:
-            report.fail(name, _error_text(error))
+            report.fail(name, error_text(error))
             continue
         if len(updates) != 1:
             report.fail(name, f"gave {len(updates)} results for 1 face")
@@ -220,60 +220,28 @@ def _check_vision(report: _Report, device: str) -> None:
         report.fail("torch vs dlib-bin", "needs both embed-torch and embed-dlib to work")
 
 
-def _qt_platform() -> str:
-    """The platform Qt will use: QT_QPA_PLATFORM, else offscreen on a Linux without a display."""
-    chosen = os.environ.get("QT_QPA_PLATFORM", "")
-    if chosen:
-        return chosen
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return "offscreen"
-    return ""
+def run_selftest(device: str = "auto", out: Callable[[str], None] = print,
+                 extra_checks: Sequence[Callable[[Report], None]] = ()) -> int:
+    """Run every check; 0 when all pass, else 1 (each failure says what is missing or wrong).
 
-
-def _check_qt(report: _Report) -> None:
-    """The Qt libraries, the platform plugin and the JPEG image plugin load.
-
-    Run last: if the platform plugin is broken Qt aborts the process itself (after
-    printing why), which still makes the selftest exit non-zero.
+    `extra_checks` run last, in order: the entry point passes the Qt check from faceorg.ui,
+    since only ui may import Qt.
     """
-    try:
-        from PySide6 import __version__ as qt_version
-        from PySide6.QtCore import QLibraryInfo
-        from PySide6.QtGui import QGuiApplication, QImage, QImageReader
-        from PySide6.QtWidgets import QApplication
-    except Exception as error:
-        report.fail("qt", f"PySide6 does not import: {_error_text(error)}")
-        return
-    platform = _qt_platform()
-    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
-    name = platform.split(":")[0]
-    if name and not any(plugins.glob(f"*q{name}.*")):
-        report.fail("qt", f"platform plugin {platform!r} not found in {plugins}")
-        return
-    app = QGuiApplication.instance()
-    if app is None:
-        args = [sys.argv[0] or "faceorg"] + (["-platform", platform] if platform else [])
-        app = QApplication(args)
-    formats = {bytes(f).decode() for f in QImageReader.supportedImageFormats()}
-    from faceorg.resources import resources_dir
-
-    image = QImage(str(resources_dir() / SELFTEST_PHOTO))
-    report.expect("qt", not image.isNull() and "jpg" in formats,
-                  f"PySide6 {qt_version}, platform {QGuiApplication.platformName()}, "
-                  f"JPEG plugin {'ok' if not image.isNull() else 'MISSING'}")
-
-
-def run_selftest(device: str = "auto", out: Callable[[str], None] = print) -> int:
-    """Run every check; 0 when all pass, else 1 (each failure says what is missing or wrong)."""
     from faceorg import __version__
 
     started = time.perf_counter()
     frozen = " (bundle)" if getattr(sys, "frozen", False) else ""
     out(f"faceorg {__version__}{frozen} selftest, Python {sys.version.split()[0]}")
-    report = _Report(lambda line: out(line) or sys.stdout.flush())
+
+    def say(line: str) -> None:
+        out(line)
+        sys.stdout.flush()
+
+    report = Report(say)
     _check_weights(report)
     _check_vision(report, device)
-    _check_qt(report)
+    for check in extra_checks:
+        check(report)
     seconds = time.perf_counter() - started
     if report.failures:
         out(f"selftest FAILED: {report.failures} check{'s' * (report.failures != 1)} failed ({seconds:.1f} s)")

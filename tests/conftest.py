@@ -24,6 +24,22 @@ def need_faces() -> Path:
     return FACES
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_user_folders(tmp_path_factory):
+    """The user's settings file and log folder (platformdirs reads XDG_* on Linux) stay out of
+    the tests: no test reads the developer's settings.json or writes into their log."""
+    root = tmp_path_factory.mktemp("user")
+    saved = {key: os.environ.get(key) for key in ("XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+    os.environ["XDG_CONFIG_HOME"] = str(root / "config")
+    os.environ["XDG_STATE_HOME"] = str(root / "state")
+    yield root
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def faces_dir() -> Path:
     return need_faces()
@@ -75,13 +91,11 @@ def deepface_library(faces_dir, session_config, pipeline):
 @pytest.fixture
 def people_library(deepface_library, session_config, tmp_path):
     """A private copy of the scanned deepface library that a test may change."""
+    import shutil
     import sqlite3
 
-    from faceorg.store.db import connect
-
-    import shutil
-
     from faceorg.store.cache import CachePaths
+    from faceorg.store.db import connect
 
     source, _ = deepface_library
     path = tmp_path / "copy.db"

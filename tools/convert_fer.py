@@ -196,7 +196,7 @@ def to_state_dict(weights: dict[str, dict[str, np.ndarray]], model) -> dict[str,
     return {key: value.copy(order="C") for key, value in state.items()}  # keeps 0-d shapes
 
 
-def convert(source: Source) -> dict[str, "torch.Tensor"]:  # noqa: F821
+def convert(source: Source) -> dict[str, torch.Tensor]:  # noqa: F821
     """The checked state_dict of MiniXception for the hdf5 in `source`."""
     import h5py
     import torch

@@ -31,11 +31,11 @@ def open_library(args: argparse.Namespace) -> tuple[Config, sqlite3.Connection]:
 
 
 @contextmanager
-def library_from(args: argparse.Namespace) -> Iterator:
+def library_from(args: argparse.Namespace, scanner_factory=None) -> Iterator:
     """The Library for commands that change it: the same operations the desktop app runs."""
     from faceorg.library import Library
 
-    library = Library(config_from(args))
+    library = Library(config_from(args), scanner_factory=scanner_factory)
     try:
         yield library
     finally:

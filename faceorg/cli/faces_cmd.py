@@ -7,6 +7,7 @@ from pathlib import Path
 
 from faceorg.cli.context import add_json_flag, config_from
 from faceorg.cli.output import emit_json, face_json, face_line
+from faceorg.core.errors import UsageError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     path = Path(args.photo).expanduser().resolve()
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is not a file")
+        raise UsageError(f"{path} is not a file")
     from faceorg.vision.pipeline import FacePipeline  # loads the models: only when a photo is analysed
 
     photo = FacePipeline(config_from(args)).run(path)

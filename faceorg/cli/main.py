@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from faceorg import __version__
-from faceorg.config import load_config
 from faceorg.cli import faces_cmd, find_cmd, people_cmd, scan_cmd, stats_cmd
+from faceorg.config import load_config
+from faceorg.core.errors import FaceorgError
+from faceorg.logfile import start_logging
 
 COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd)
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,34 +27,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    from faceorg.store.db import StoreError
-    from faceorg.vision.weights import WeightsError
-
-    return (ValueError, FileNotFoundError, PermissionError, KeyError, StoreError, WeightsError)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.selftest:
         from faceorg.selftest import run_selftest
+        from faceorg.ui.qt_check import check_qt  # only ui imports Qt
 
-        return run_selftest()
-    if not hasattr(args, "run"):
-        from faceorg.ui.app import run_app  # no command: the desktop app
-
-        return run_app(load_config(db_path=args.db))
+        return run_selftest(extra_checks=[check_qt])
     try:
+        config = load_config(db_path=args.db)
+        start_logging(config)
+        if not hasattr(args, "run"):
+            from faceorg.ui.app import run_app  # no command: the desktop app
+
+            return run_app(config)
         return args.run(args)
     except KeyboardInterrupt:
         print("faceorg: interrupted", file=sys.stderr)
         return 130
-    except _expected_errors() as error:
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"faceorg: error: {message}", file=sys.stderr)
+    except FaceorgError as error:  # expected: one line that says what to do
+        log.info("%s failed: %s", " ".join(argv[:1]) or "faceorg", error)
+        print(f"faceorg: error: {error}", file=sys.stderr)
         return 2
+    except Exception:  # a bug: into the log file, and the traceback on stderr as Python shows it
+        log.exception("unexpected error running faceorg %s", " ".join(argv))
+        raise
 
 
 if __name__ == "__main__":

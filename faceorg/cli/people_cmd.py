@@ -9,6 +9,7 @@ from contextlib import closing
 
 from faceorg.cli.context import add_db_flag, add_json_flag, library_from, open_library
 from faceorg.cli.output import emit_json, say
+from faceorg.core.errors import UsageError
 from faceorg.people import decisions
 from faceorg.store import browse, history, people
 
@@ -20,7 +21,7 @@ def resolve_person(conn: sqlite3.Connection, text: str) -> int:
         return found.id
     if text.strip().isdigit() and people.get(conn, int(text)) is not None:
         return int(text)
-    raise ValueError(f"no person called or numbered {text!r}; `faceorg people` lists them")
+    raise UsageError(f"no person called or numbered {text!r}; `faceorg people` lists them")
 
 
 def list_people(args: argparse.Namespace) -> int:
@@ -50,7 +51,7 @@ def _confirmed(prompt: str, assume_yes: bool) -> bool:
     if assume_yes:
         return True
     if not sys.stdin.isatty():
-        raise ValueError(f"{prompt} needs confirmation: add --yes")
+        raise UsageError(f"{prompt} needs confirmation: add --yes")
     return input(f"{prompt} [y/N] ").strip().lower() in ("y", "yes")
 
 
@@ -68,7 +69,7 @@ def _act(args: argparse.Namespace, library, conn: sqlite3.Connection) -> int:
             library.rename(pid, args.name).result()
         except decisions.NameTaken as taken:
             if not args.merge:
-                raise ValueError(f"{taken} — or repeat with --merge to merge person {pid} into {taken.owner.id}") from None
+                raise UsageError(f"{taken} — or repeat with --merge to merge person {pid} into {taken.owner.id}") from None
             library.merge(taken.owner.id, [pid]).result()
             say(f"merged person {pid} into {taken.owner.label}")
             return 0

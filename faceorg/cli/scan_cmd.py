@@ -18,6 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", help="auto (default), cpu or cuda")
     p.add_argument("--embedder", help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)")
     p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 40)")
+    p.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                   help="run the models on Ray (pip install 'faceorg[cluster]'): alone, a local runtime on all cores; "
+                        "with auto or ray://host:10001, join that cluster")
     p.set_defaults(run=run)
 
 
@@ -43,14 +46,25 @@ def print_summary(summary: ScanSummary) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with library_from(args) as library:
-        future = library.scan(args.paths, progress=ProgressBar())
-        try:
-            summary = _wait(future)
-        except KeyboardInterrupt:  # Ctrl-C is Cancel: the scan stops after the photo it is storing
-            library.control.cancel()
-            say("Interrupted: everything scanned so far is saved; run the same scan again to continue.")
-            return 130
+    ray_address = getattr(args, "ray", None)
+    scanner_factory, runtimes = None, []
+    if ray_address:
+        from faceorg.cluster.cli import check_ray, ray_scanner_factory  # Ray is imported only for --ray
+
+        check_ray(ray_address)
+        scanner_factory = ray_scanner_factory(ray_address, runtimes)
+    try:
+        with library_from(args, scanner_factory=scanner_factory) as library:
+            future = library.scan(args.paths, progress=ProgressBar())
+            try:
+                summary = _wait(future)
+            except KeyboardInterrupt:  # Ctrl-C is Cancel: the scan stops after the photo it is storing
+                library.control.cancel()
+                say("Interrupted: everything scanned so far is saved; run the same scan again to continue.")
+                return 130
+    finally:
+        for runtime in runtimes:
+            runtime.close()
     print_summary(summary)
     if args.json:
         emit_json(summary.as_dict())

@@ -7,6 +7,8 @@ a dedicated classifier.
 
 from __future__ import annotations
 
+from faceorg.core.errors import UsageError
+
 CELEBA_ATTRIBUTES: tuple[str, ...] = (
     "5_o_Clock_Shadow", "Arched_Eyebrows", "Attractive", "Bags_Under_Eyes", "Bald", "Bangs",
     "Big_Lips", "Big_Nose", "Black_Hair", "Blond_Hair", "Blurry", "Brown_Hair",
@@ -31,4 +33,4 @@ def canonical_attribute(name: str) -> str:
     try:
         return _BY_LOWER[name.strip().lower()]
     except KeyError:
-        raise ValueError(f"unknown attribute {name!r}; attributes use CelebA names such as {', '.join(sorted(DERIVED))}") from None
+        raise UsageError(f"unknown attribute {name!r}; attributes use CelebA names such as {', '.join(sorted(DERIVED))}") from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from faceorg.core.attributes import canonical_attribute
+from faceorg.core.errors import UsageError
 from faceorg.core.expression import EXPRESSIONS
 
 
@@ -33,7 +34,7 @@ def parse_expressions(text: str) -> frozenset[str]:
     names = {part.strip().lower() for part in text.split(",") if part.strip()}
     unknown = names - set(EXPRESSIONS)
     if unknown:
-        raise ValueError(f"unknown expression {', '.join(sorted(unknown))}; choose from {', '.join(EXPRESSIONS)}")
+        raise UsageError(f"unknown expression {', '.join(sorted(unknown))}; choose from {', '.join(EXPRESSIONS)}")
     return frozenset(names)
 
 
@@ -48,9 +49,9 @@ def parse_age_range(text: str) -> tuple[float | None, float | None]:
         lo = float(low) if low.strip() else None
         hi = float(high) if high.strip() else None
     except ValueError as error:
-        raise ValueError(f"age range {text!r} is not of the form 20-35") from error
+        raise UsageError(f"age range {text!r} is not of the form 20-35") from error
     if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"age range {text!r} has its low end above its high end")
+        raise UsageError(f"age range {text!r} has its low end above its high end")
     return lo, hi
 
 
@@ -63,7 +64,7 @@ def parse_attributes(text: str) -> tuple[tuple[str, bool], ...]:
         present = not part.startswith("-")
         name = part.lstrip("+-").strip()
         if not name:
-            raise ValueError(f"attribute list {text!r} has an empty name")
+            raise UsageError(f"attribute list {text!r} has an empty name")
         wanted.append((canonical_attribute(name), present))
     return tuple(wanted)
 

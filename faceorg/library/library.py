@@ -29,8 +29,10 @@ Operation = Callable[[sqlite3.Connection, CachePaths], tuple[Any, OpChanges]]
 
 
 class Library:
-    def __init__(self, config: Config, pipeline_factory=None):
+    def __init__(self, config: Config, pipeline_factory=None, scanner_factory=None):
+        """`scanner_factory(conn, config, cache)` replaces the local Scanner (the Ray scan uses it)."""
         self.config = config
+        self._scanner_factory = scanner_factory
         self.cache = CachePaths.for_library(config.cache_dir, config.db_path)
         self.control = ScanControl()
         self._pipeline_factory = pipeline_factory
@@ -118,7 +120,10 @@ class Library:
         from faceorg.scan.scanner import Scanner
 
         if self._scanner is None or self._scanner.conn is not conn:
-            self._scanner = Scanner(conn, self.config, self._pipeline_factory, cache=self.cache)
+            if self._scanner_factory is not None:
+                self._scanner = self._scanner_factory(conn, self.config, self.cache)
+            else:
+                self._scanner = Scanner(conn, self.config, self._pipeline_factory, cache=self.cache)
         return self._scanner
 
     def scan_changed(self) -> None:

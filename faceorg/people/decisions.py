@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from faceorg.core.errors import UsageError
 from faceorg.core.person import AssignedBy, Person
 from faceorg.people.cover import refresh_covers
 from faceorg.store import history, people
@@ -20,7 +21,7 @@ from faceorg.store.db import transaction
 from faceorg.store.faces import wipe_biometrics
 
 
-class DecisionError(ValueError):
+class DecisionError(UsageError):
     """A decision that cannot be taken as asked; the message says why."""
 
 

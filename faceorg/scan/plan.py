@@ -7,14 +7,17 @@ workers need to decide, without touching SQLite, whether a file must be analysed
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from faceorg.core.errors import UsageError
+from faceorg.core.paths import path_on_disk, path_text
 from faceorg.core.photo import PhotoStatus
 from faceorg.scan.walk import absolute, photo_files
-from faceorg.store.chunked import rows_in
 from faceorg.store import photos
+from faceorg.store.chunked import rows_in
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,12 @@ class ScanPlan:
     hash_by_path: dict[str, str] = field(default_factory=dict)
     missing_hashes: set[str] = field(default_factory=set)
     unreadable: list[tuple[Path, int, str]] = field(default_factory=list)
+    cleared_ids: list[int] = field(default_factory=list)
+    """Rows that recorded a folder as unreadable, and it can be listed now."""
 
 
 def _folder_of(conn: sqlite3.Connection, root: Path) -> int:
-    return photos.ensure_folder(conn, str(root if root.is_dir() else root.parent))
+    return photos.ensure_folder(conn, path_text(root if root.is_dir() else root.parent))
 
 
 def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
@@ -46,17 +51,18 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
     plan = ScanPlan()
     for root in (absolute(r) for r in roots):
         if not root.exists():
-            raise FileNotFoundError(f"{root} does not exist")
+            raise UsageError(f"{root} does not exist")
         folder_id = _folder_of(conn, root)
-        known = photos.known_under(conn, str(root)) if root.is_dir() else {}
+        known = photos.known_under(conn, path_text(root)) if root.is_dir() else {}
         seen: set[str] = set()
-        for path in photo_files(root):
-            key = str(path)
+        folders: list[tuple[Path, str]] = []
+        for path in photo_files(root, folders):
+            key = path_text(path)
             seen.add(key)
             try:
                 stat = path.stat()
             except OSError as error:
-                plan.unreadable.append((path, folder_id, f"cannot read file information: {error.strerror or error}"))
+                plan.unreadable.append((path, folder_id, f"read: cannot read file information: {error.strerror or error}"))
                 continue
             row = known.get(key) or (photos.get_by_path(conn, key) if not root.is_dir() else None)
             if row and row.status != PhotoStatus.MISSING and row.size == stat.st_size and row.mtime == stat.st_mtime:
@@ -65,7 +71,14 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
             if row and row.hash:
                 plan.hash_by_path[key] = row.hash
             plan.candidates.append(Candidate(path, folder_id, stat.st_size, stat.st_mtime))
-        plan.vanished_ids += [p.id for path, p in known.items() if path not in seen and p.status != PhotoStatus.MISSING]
+        for folder, reason in folders:
+            seen.add(path_text(folder))
+            plan.unreadable.append((folder, folder_id, f"walk: {reason}"))
+        for path, p in known.items():
+            if path in seen or p.status == PhotoStatus.MISSING:
+                continue
+            folder_record = p.status == PhotoStatus.FAILED and os.path.isdir(path_on_disk(path))
+            (plan.cleared_ids if folder_record else plan.vanished_ids).append(p.id)
     plan.missing_hashes = {
         r[0] for r in conn.execute("SELECT hash FROM photos WHERE status = 'missing' AND hash IS NOT NULL")
     } | set(_hashes_of(conn, plan.vanished_ids))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -15,17 +16,27 @@ from faceorg.store.cache import CachePaths
 CROP_MARGIN = 0.3
 
 
-def save_jpeg(image: Image.Image, target: Path) -> None:
+def jpeg_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def save_bytes(data: bytes, target: Path) -> None:
     """Write atomically, so a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(fd)
     try:
-        image.save(tmp, "JPEG", quality=85)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def save_jpeg(image: Image.Image, target: Path) -> None:
+    save_bytes(jpeg_bytes(image), target)
 
 
 def thumbnail(image: np.ndarray, max_side: int) -> Image.Image:
@@ -42,8 +53,19 @@ def face_crop(image: np.ndarray, box: Box, scale: float, side: int) -> Image.Ima
     return picture.resize((side, side), Image.Resampling.BILINEAR)
 
 
+def encode_previews(image: np.ndarray, scale: float, boxes: list[Box], thumb_px: int,
+                    crop_px: int) -> tuple[bytes, list[bytes]]:
+    """The thumbnail and one crop per box as JPEG bytes: made where the pixels are (a Ray worker too)."""
+    return jpeg_bytes(thumbnail(image, thumb_px)), [jpeg_bytes(face_crop(image, b, scale, crop_px)) for b in boxes]
+
+
+def save_previews(cache: CachePaths, content_hash: str, thumb: bytes, crops: list[tuple[int, bytes]]) -> None:
+    save_bytes(thumb, cache.thumbnail(content_hash))
+    for face_id, crop in crops:
+        save_bytes(crop, cache.crop(face_id))
+
+
 def write_previews(cache: CachePaths, content_hash: str, image: np.ndarray, scale: float,
                    faces: list[tuple[int, Box]], thumb_px: int, crop_px: int) -> None:
-    save_jpeg(thumbnail(image, thumb_px), cache.thumbnail(content_hash))
-    for face_id, box in faces:
-        save_jpeg(face_crop(image, box, scale, crop_px), cache.crop(face_id))
+    thumb, crops = encode_previews(image, scale, [box for _, box in faces], thumb_px, crop_px)
+    save_previews(cache, content_hash, thumb, [(face_id, crop) for (face_id, _), crop in zip(faces, crops)])

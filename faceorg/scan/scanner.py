@@ -5,10 +5,17 @@ models run on the calling thread, faces of several photos batched through the
 analyzers; each photo is stored in its own transaction, so an interruption (Ctrl-C,
 Cancel, a crash) leaves the library consistent and the next scan resumes where this
 one stopped. The user's files are only ever opened for reading.
+
+Whatever one file does (a decoder or a model raising on its pixels, a name that is not
+UTF-8) costs only that file: it is recorded as failed, with the stage and the reason, and
+the scan goes on; a batch that fails is retried photo by photo. Only a failure of the
+library itself (disk full, file unwritable) ends the scan, as a `LibraryWriteError`.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import sqlite3
 import time
@@ -20,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from faceorg.config import Config
+from faceorg.core.paths import path_text
 from faceorg.core.photo import PhotoStatus
 from faceorg.people.carry_over import carry_over, remember
 from faceorg.people.index import IdentityIndex
@@ -32,16 +40,26 @@ from faceorg.scan.progress import ScanProgress, ScanSummary
 from faceorg.store import faces as face_repo
 from faceorg.store import models, photos
 from faceorg.store.cache import CachePaths
-from faceorg.store.db import transaction
+from faceorg.store.db import file_of, transaction, write_failure
 from faceorg.store.photos import FileFacts
-from faceorg.vision.decode import DecodeError, Decoded, decode
+from faceorg.vision.decode import Decoded, DecodeError, decode
 
 if TYPE_CHECKING:
     from faceorg.vision.pipeline import FacePipeline, PhotoFaces
 
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[ScanProgress], None]
 PHOTOS_PER_FLUSH = 4
 """At most this many analysed photos wait for their batch: results keep appearing during a scan."""
+_PER_FILE_STORE_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError)
+"""Errors storing one photo that are about that photo's data, not about the library."""
+_CACHE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
+
+
+def _reason(stage: str, error: BaseException | str) -> str:
+    """What a failure record says: the stage that failed, then the exact reason."""
+    text = error if isinstance(error, str) else (str(error) or type(error).__name__)
+    return f"{stage}: {text}"
 
 
 @dataclass
@@ -85,14 +103,14 @@ class Scanner:
     # -- the worker side: no SQLite here -------------------------------------------
     def _prepare(self, candidate: Candidate, plan: ScanPlan) -> Prepared:
         if candidate.size == 0:
-            return Prepared(candidate, "fail", error="empty file (0 bytes)")
+            return Prepared(candidate, "fail", error=_reason("read", "empty file (0 bytes)"))
         try:
             digest = content_hash(candidate.path)
         except PermissionError:
-            return Prepared(candidate, "fail", error="permission denied")
+            return Prepared(candidate, "fail", error=_reason("read", "permission denied"))
         except OSError as error:
-            return Prepared(candidate, "fail", error=f"cannot read file: {error.strerror or error}")
-        if plan.hash_by_path.get(str(candidate.path)) == digest:
+            return Prepared(candidate, "fail", error=_reason("read", f"cannot read file: {error.strerror or error}"))
+        if plan.hash_by_path.get(path_text(candidate.path)) == digest:
             return Prepared(candidate, "touch", hash=digest)
         if digest in plan.missing_hashes:
             return Prepared(candidate, "move", hash=digest)
@@ -102,32 +120,37 @@ class Scanner:
         start = time.perf_counter()
         try:
             decoded = decode(candidate.path, self.config.detect_max_side)
-        except DecodeError as error:
-            return Prepared(candidate, "fail", hash=digest, error=str(error))
         except MemoryError:
-            return Prepared(candidate, "fail", hash=digest, error="image too large to decode in memory")
+            return Prepared(candidate, "fail", hash=digest, error=_reason("decode", "image too large to decode in memory"))
+        except Exception as error:  # noqa: BLE001 - whatever a decoder raises on one file costs only that file
+            detail = str(error) if isinstance(error, DecodeError) else f"{type(error).__name__}: {error}"
+            return Prepared(candidate, "fail", hash=digest, error=_reason("decode", detail))
         return Prepared(candidate, "analyse", hash=digest, decoded=decoded, decode_seconds=time.perf_counter() - start)
 
     # -- the owning thread: models and SQLite --------------------------------------
     def scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
              should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
+        """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails."""
+        try:
+            return self._scan(roots, progress, should_stop)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, _PER_FILE_STORE_ERRORS):
+                raise
+            raise write_failure(error, file_of(self.conn)) from error
+
+    def _scan(self, roots: list[Path | str], progress: ProgressCallback | None,
+              should_stop: Callable[[], bool]) -> ScanSummary:
         started = time.perf_counter()
         summary = ScanSummary()
-        self._new_faces: list[int] = []
         models_before = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
-        plan = plan_scan(self.conn, roots)
-        summary.unchanged = plan.unchanged
-        with transaction(self.conn):
-            photos.mark_missing(self.conn, plan.vanished_ids)
-        summary.vanished = len(plan.vanished_ids)
-        for path, folder_id, reason in plan.unreadable:
-            self._store_failure(Candidate(path, folder_id, 0, 0.0), None, reason, summary)
+        plan = self._begin(roots, summary)
         total = len(plan.candidates)
-        done = 0
+        self._done = 0
 
         def report(current: str) -> None:
             if progress:
-                progress(ScanProgress(done, total, summary.faces, len(summary.failed), time.perf_counter() - started, current))
+                progress(ScanProgress(self._done, total, summary.faces, len(summary.failed),
+                                      time.perf_counter() - started, current))
 
         report("")
         workers = self.config.decode_workers or min(4, (os.cpu_count() or 1) + 1)
@@ -152,27 +175,44 @@ class Scanner:
                         waiting = []
                         if queue and not self._batch_full(pending):
                             continue
-                        done += self._flush(pending, summary)
+                        self._flush(pending, summary)
                         pending = []
                     else:
                         self._store_other(prepared, summary)
-                        done += 1
-                    report(str(prepared.candidate.path))
+                        self._done += 1
+                    report(path_text(prepared.candidate.path))
                 if not summary.cancelled:  # cancelled: the photos held for a batch wait for the next scan
                     pending += self._detect(waiting, summary)
                     if pending:
-                        done += self._flush(pending, summary)
+                        self._flush(pending, summary)
             finally:
                 for future in queue:
                     future.cancel()
-        if self.update_people and summary.scanned:
-            summary.people_created = after_scan(self.conn, self._new_faces).people_created
-        self._index = None
+        self._end(summary)
         report("")
         summary.seconds = time.perf_counter() - started
         if self._pipeline is not None:  # this scan's share of the pipeline's running totals
             summary.stage_seconds.update({k: v - models_before.get(k, 0.0) for k, v in self._pipeline.stage_seconds.items()})
         return summary
+
+    def _begin(self, roots: list[Path | str], summary: ScanSummary) -> ScanPlan:
+        """Plan the scan and record what needs no analysis: vanished and unreadable files."""
+        self._new_faces: list[int] = []
+        plan = plan_scan(self.conn, roots)
+        summary.unchanged = plan.unchanged
+        with transaction(self.conn):
+            photos.mark_missing(self.conn, plan.vanished_ids)
+            photos.delete_failed(self.conn, plan.cleared_ids)
+        summary.vanished = len(plan.vanished_ids)
+        for path, folder_id, reason in plan.unreadable:
+            self._store_failure(Candidate(path, folder_id, 0, 0.0), None, reason, summary)
+        return plan
+
+    def _end(self, summary: ScanSummary) -> None:
+        """Group the new faces into people once the photos are in."""
+        if self.update_people and summary.scanned:
+            summary.people_created = after_scan(self.conn, self._new_faces).people_created
+        self._index = None
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
         """Enough faces to fill the analyzers' batch, or enough photos that the user should see them."""
@@ -183,51 +223,100 @@ class Scanner:
         if not prepared:
             return []
         summary.stage_seconds["decode"] = summary.stage_seconds.get("decode", 0.0) + sum(p.decode_seconds for p in prepared)
-        return list(zip(prepared, self.pipeline.detect_many([p.decoded for p in prepared])))
+        return self._detect_batch(prepared, summary)
 
-    def _flush(self, pending: list[tuple[Prepared, PhotoFaces]], summary: ScanSummary) -> int:
-        """Analyse the faces of several photos in one batch, then store each photo."""
+    def _detect_batch(self, prepared: list[Prepared], summary: ScanSummary) -> list[tuple[Prepared, PhotoFaces]]:
+        """Detect faces in a batch; if the batch fails, photo by photo, so one photo costs only itself."""
+        try:
+            return list(zip(prepared, self.pipeline.detect_many([p.decoded for p in prepared])))
+        except Exception as error:  # noqa: BLE001 - a detector failing on odd pixels must not end the scan
+            if len(prepared) > 1:
+                return [pair for p in prepared for pair in self._detect_batch([p], summary)]
+            self._fail(prepared[0], _reason("detect", error), summary)
+            return []
+
+    def _flush(self, pending: list[tuple[Prepared, PhotoFaces]], summary: ScanSummary) -> None:
+        """Analyse the faces of several photos in one batch, then store each photo.
+
+        A batch an analyzer fails on is analysed again photo by photo: only the photo it
+        fails on alone is recorded as failed."""
         try:
             self.pipeline.analyse([photo for _, photo in pending])
-        except Exception as error:  # a model failing on odd pixels must not end the scan
-            for prepared, _ in pending:
-                self._store_failure(prepared.candidate, prepared.hash, f"analysis failed: {error}", summary)
-            return len(pending)
+        except Exception as error:  # noqa: BLE001 - a model failing on odd pixels must not end the scan
+            log.exception("analysis failed for %s", ", ".join(str(p.candidate.path) for p, _ in pending))
+            if len(pending) > 1:
+                for pair in pending:
+                    self._flush([pair], summary)
+            else:
+                self._fail(pending[0][0], _reason("analyse", error), summary)
+            return
         for prepared, photo in pending:
-            self._store_analysis(prepared, photo, summary)
-        return len(pending)
+            try:
+                self._store_analysis(prepared, photo, summary)
+            except _PER_FILE_STORE_ERRORS as error:
+                self._fail(prepared, _reason("store", error), summary)
+                continue
+            self._done += 1
+
+    def _fail(self, prepared: Prepared, reason: str, summary: ScanSummary) -> None:
+        self._store_failure(prepared.candidate, prepared.hash, reason, summary)
+        self._done += 1
 
     def _facts(self, prepared: Prepared) -> FileFacts:
         c = prepared.candidate
         decoded = prepared.decoded
         return FileFacts(
-            path=str(c.path), size=c.size, mtime=c.mtime, hash=prepared.hash,
+            path=path_text(c.path), size=c.size, mtime=c.mtime, hash=prepared.hash,
             width=decoded.original_size[0] if decoded else None,
             height=decoded.original_size[1] if decoded else None,
             taken_at=decoded.taken_at if decoded else None,
         )
 
     def _store_analysis(self, prepared: Prepared, photo: PhotoFaces, summary: ScanSummary) -> None:
+        def previews(face_ids: list[int]) -> None:
+            self._write_previews(prepared, photo, face_ids)
+
+        self.store_faces(prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews,
+                         summary)
+
+    def store_faces(self, candidate: Candidate, facts: FileFacts, records: list, versions: dict[str, str],
+                    previews: Callable[[list[int]], None], summary: ScanSummary) -> None:
+        """Store one analysed photo in one transaction (the local scan and the cluster scan share this).
+
+        Keyed by path: storing the same photo twice replaces its faces, never adds a second set.
+        `previews` writes the thumbnail and crops once the face ids are known.
+        """
         start = time.perf_counter()
-        old = photos.get_by_path(self.conn, str(prepared.candidate.path))
+        old = photos.get_by_path(self.conn, path_text(candidate.path))
         old_faces = [r[0] for r in self.conn.execute("SELECT id FROM faces WHERE photo_id = ?", (old.id,))] if old else []
         with transaction(self.conn):
             decided = remember(self.conn, old.id) if old else []
-            model_set = models.model_set_id(self.conn, self.pipeline.versions)
-            photo_id = photos.upsert(self.conn, self._facts(prepared), prepared.candidate.folder_id, PhotoStatus.OK,
-                                     model_set_id=model_set, face_count=len(photo.records))
-            face_ids = face_repo.replace_faces(self.conn, photo_id, photo.records)
-            mark_background(self.conn, list(zip(face_ids, photo.records)))
-            carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, photo.records)])
+            model_set = models.model_set_id(self.conn, versions)
+            photo_id = photos.upsert(self.conn, facts, candidate.folder_id, PhotoStatus.OK,
+                                     model_set_id=model_set, face_count=len(records))
+            face_ids = face_repo.replace_faces(self.conn, photo_id, records)
+            mark_background(self.conn, list(zip(face_ids, records)))
+            carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
                 self._new_faces += face_ids
         self.cache.remove_crops(old_faces)
-        write_previews(self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
-                       [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px, self.config.crop_px)
+        previews(face_ids)
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
+
+    def _write_previews(self, prepared: Prepared, photo: PhotoFaces, face_ids: list[int]) -> None:
+        """A full or unwritable cache stops the scan like a full library; other errors cost only previews."""
+        try:
+            write_previews(self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
+                           [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px,
+                           self.config.crop_px)
+        except OSError as error:
+            if error.errno in _CACHE_FULL:
+                raise write_failure(error, self.cache.root) from error
+        except Exception:  # noqa: BLE001,S110 - the photo is stored; only its previews are missing
+            pass
 
     def _identity_index(self) -> IdentityIndex:
         """The faces people already have, loaded once per scan and grown as faces join them."""
@@ -242,13 +331,13 @@ class Scanner:
             return
         with transaction(self.conn):
             if prepared.action == "touch":
-                row = photos.get_by_path(self.conn, str(c.path))
+                row = photos.get_by_path(self.conn, path_text(c.path))
                 photos.touch(self.conn, row.id, c.size, c.mtime)
                 summary.unchanged += 1
                 return
             moved = photos.missing_with_hash(self.conn, prepared.hash)
             if moved is not None:
-                photos.move(self.conn, moved.id, FileFacts(str(c.path), c.size, c.mtime, prepared.hash), c.folder_id)
+                photos.move(self.conn, moved.id, FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash), c.folder_id)
                 summary.moved += 1
                 return
         # the vanished twin was claimed by another copy: analyse this one afresh
@@ -256,10 +345,16 @@ class Scanner:
         if redo.action == "fail":
             self._store_failure(c, prepared.hash, redo.error, summary)
         else:
+            self._done -= 1  # the caller counts this photo once
             self._flush(self._detect([redo], summary), summary)
 
     def _store_failure(self, candidate: Candidate, digest: str | None, reason: str, summary: ScanSummary) -> None:
-        with transaction(self.conn):
-            photos.upsert(self.conn, FileFacts(str(candidate.path), candidate.size, candidate.mtime, digest),
-                          candidate.folder_id, PhotoStatus.FAILED, error=reason)
-        summary.failed.append((str(candidate.path), reason))
+        """Record the file as failed, with why; a failure to record it is itself only reported."""
+        key = path_text(candidate.path)
+        try:
+            with transaction(self.conn):
+                photos.upsert(self.conn, FileFacts(key, candidate.size, candidate.mtime, digest),
+                              candidate.folder_id, PhotoStatus.FAILED, error=reason)
+        except _PER_FILE_STORE_ERRORS as error:
+            reason = f"{reason} (not recorded in the library: {error})"
+        summary.failed.append((key, reason))

@@ -14,17 +14,23 @@ def absolute(path: Path | str) -> Path:
     return Path(os.path.realpath(os.path.expanduser(str(path))))
 
 
-def photo_files(root: Path) -> Iterator[Path]:
+def photo_files(root: Path, unreadable: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """Photo files below `root` in a stable order, skipping hidden folders and files.
 
-    Unreadable folders are skipped silently (their photos simply are not found); a root
-    that is itself a photo yields itself.
+    A folder that cannot be listed is added to `unreadable` with the reason, so it is
+    recorded and reported like a file (its photos cannot be found); a root that is
+    itself a photo yields itself.
     """
     if root.is_file():
         if is_photo_path(root):
             yield root
         return
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
+
+    def note(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((Path(error.filename or root), f"cannot list folder: {error.strerror or error}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=note, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and is_photo_path(Path(name)):

@@ -106,5 +106,10 @@ def mark_missing(conn: sqlite3.Connection, photo_ids: list[int]) -> None:
     conn.executemany("UPDATE photos SET status = 'missing' WHERE id = ?", [(i,) for i in photo_ids])
 
 
+def delete_failed(conn: sqlite3.Connection, photo_ids: list[int]) -> None:
+    """Drop failure records that no longer apply (a folder that can be listed again); never a photo's row."""
+    conn.executemany("DELETE FROM photos WHERE id = ? AND status = 'failed'", [(i,) for i in photo_ids])
+
+
 def failures(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(r["path"], r["error"]) for r in conn.execute("SELECT path, error FROM photos WHERE status = 'failed' ORDER BY path")]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
-import traceback
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from faceorg import __version__
 from faceorg.config import Config, load_config
+from faceorg.logfile import start_logging
 from faceorg.resources import resources_dir
+
+log = logging.getLogger(__name__)
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -27,8 +30,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def _report_uncaught(kind, error, tb) -> None:
-    """Any unexpected error becomes a message box, not a crash; the trace goes to stderr."""
-    traceback.print_exception(kind, error, tb)
+    """Any unexpected error becomes a message box, not a crash; the trace goes to the log file."""
+    log.error("uncaught error", exc_info=(kind, error, tb))
     if QApplication.instance() is not None:
         QMessageBox.critical(None, "faceorg", f"Something went wrong: {error}\n\nYour library is safe; "
                              "the last action may not have completed.")
@@ -42,9 +45,11 @@ def run_app(config: Config | None = None, argv: list[str] | None = None) -> int:
     if missing:
         print(advice(missing), file=sys.stderr)
         return 1
+    config = config or load_config()
+    start_logging(config)
     app = create_app(argv)
     sys.excepthook = _report_uncaught
-    window = MainWindow(config or load_config())
+    window = MainWindow(config)
     if os.environ.get("FACEORG_EXIT_AFTER_PAINT") == "1":
         _quit_after_first_paint(app, window)
     window.show()

@@ -15,11 +15,12 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter, QStackedWidget
 
 from faceorg.config import Config
-from faceorg.core.plural import count
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
+from faceorg.core.plural import count
 from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
-from faceorg.store import browse, faces as face_repo, people
+from faceorg.store import browse, people
+from faceorg.store import faces as face_repo
 from faceorg.ui import dialogs, menus
 from faceorg.ui.app_style import style_sheet, wants_dark
 from faceorg.ui.delegate import model_value
@@ -30,8 +31,8 @@ from faceorg.ui.scan_status import MessageArea, ScanStatus
 from faceorg.ui.sidebar import Sidebar
 from faceorg.ui.thumbnails import ImageCache
 from faceorg.ui.viewer import PhotoViewer, describe_photo, load_for_screen
-from faceorg.vision.decode import camera
 from faceorg.ui.worker import LibraryWorker
+from faceorg.vision.decode import camera
 
 QUIT_WAIT_SECONDS = 1.5
 """Quitting mid-scan waits this long for the scan to stop; then the process ends regardless

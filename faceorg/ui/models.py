@@ -6,11 +6,10 @@ import sqlite3
 from typing import Any
 
 import numpy as np
-
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from faceorg.core.plural import count
 from faceorg.core.person import Person
+from faceorg.core.plural import count
 from faceorg.store.browse import FaceTile, GridPhoto, photo_rows
 from faceorg.ui.thumbnails import ImageCache
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from faceorg.store.db import connect
+
+log = logging.getLogger(__name__)
 
 
 class _Bridge(QObject):
@@ -28,7 +30,7 @@ class _Job(QRunnable):
         try:
             result = self.func(self.runner.connection())
         except Exception as error:
-            traceback.print_exc()
+            log.exception("query %s", self.topic)
             self.runner._bridge.failed.emit(self.topic, str(error))
             return
         self.runner._bridge.done.emit(self.topic, self.token, result)

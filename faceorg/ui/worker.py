@@ -6,8 +6,8 @@ behind the running scan.
 
 from __future__ import annotations
 
+import logging
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -20,6 +20,8 @@ from faceorg.scan.progress import ScanProgress, ScanSummary
 
 CATCH_UP_SECONDS = 1.5
 """During a scan the views catch up with the new photos at most this often."""
+
+log = logging.getLogger(__name__)
 
 
 class LibraryWorker(QObject):
@@ -64,7 +66,7 @@ class LibraryWorker(QObject):
         try:
             summary = future.result()
         except Exception as error:  # reported to the user as a message, never a traceback dialog
-            traceback.print_exception(error)
+            log.exception("library worker")
             self.failed.emit(f"The scan stopped: {error}")
             summary = ScanSummary(cancelled=True)
         self.scanFinished.emit(summary)
@@ -81,7 +83,7 @@ class LibraryWorker(QObject):
                 self._done.emit(on_error or (lambda e: self.failed.emit(str(e))), error)
                 return
             except Exception as error:
-                traceback.print_exception(error)
+                log.exception("library operation")
                 self._done.emit(lambda e: self.failed.emit(f"That did not work: {e}"), error)
                 return
             if on_done is not None:

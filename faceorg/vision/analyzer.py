@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from faceorg.core.errors import UsageError
 from faceorg.vision.aligned import AlignedFace
 
 
@@ -41,7 +42,7 @@ def register(name: str) -> Callable[[AnalyzerFactory], AnalyzerFactory]:
 def create(name: str, device: str) -> Analyzer:
     """Instantiate a registered analyzer, with one clear error for an unknown name."""
     if name not in _REGISTRY:
-        raise KeyError(f"unknown analyzer {name!r}; known: {', '.join(sorted(_REGISTRY))}")
+        raise UsageError(f"unknown analyzer {name!r}; known: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[name](device)
 
 

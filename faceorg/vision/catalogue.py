@@ -1,5 +1,6 @@
 """Imports every analyzer module so each registers itself; the pipeline names them."""
 
+from faceorg.core.errors import UsageError
 from faceorg.vision import age_gender, embed_dlib, embed_torch, expression  # noqa: F401  (registration)
 
 EMBEDDERS = {"torch": "embed-torch", "dlib": "embed-dlib"}
@@ -8,5 +9,5 @@ EMBEDDERS = {"torch": "embed-torch", "dlib": "embed-dlib"}
 
 def default_analyzers(embedder: str) -> list[str]:
     if embedder not in EMBEDDERS:
-        raise ValueError(f"unknown embedder {embedder!r}; choose from {', '.join(sorted(EMBEDDERS))}")
+        raise UsageError(f"unknown embedder {embedder!r}; choose from {', '.join(sorted(EMBEDDERS))}")
     return [EMBEDDERS[embedder], "expression", "age-gender"]

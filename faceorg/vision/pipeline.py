@@ -24,7 +24,6 @@ from faceorg.vision.detect import MTCNN_SMALLEST, MtcnnDetector
 from faceorg.vision.device import resolve_device
 from faceorg.vision.landmarks import ShapeLandmarker
 
-
 DETECT_BATCH_GPU = 8
 
 
@@ -87,7 +86,9 @@ class FacePipeline:
             groups.setdefault((d.image.shape, self._smallest(d)), []).append(i)
         found: list[list] = [[] for _ in decoded]
         started = time.perf_counter()
-        for (_, smallest), members in groups.items():
+        for (shape, smallest), members in groups.items():
+            if min(shape[:2]) < smallest:  # no face worth finding fits (and MTCNN has no scale to try)
+                continue
             for i, detections in zip(members, self.detector([decoded[i].image for i in members], min_face=smallest)):
                 found[i] = detections
         self._timed("detect", started)

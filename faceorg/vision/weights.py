@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
+from faceorg.core.errors import FaceorgError
 from faceorg.resources import resources_dir
 
 
-class WeightsError(RuntimeError):
+class WeightsError(FaceorgError):
     """A model file is missing or is not the file we expect."""
 
 
@@ -55,7 +56,7 @@ def origin_dir(origin: str, user_models_dir: Path | None = None) -> Path:
     return package_dir(origin)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sha256(path: Path, size: int, mtime: float) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

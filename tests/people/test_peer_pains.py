@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 
-
 from faceorg.cli.main import main
 from faceorg.core.metrics import pairwise_scores
 from faceorg.people import decisions

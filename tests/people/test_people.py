@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-from tests.helpers import labelled_faces
 from faceorg.core.metrics import bcubed_scores, pairwise_scores
 from faceorg.people import decisions
 from faceorg.people.recluster import recluster
@@ -15,6 +14,7 @@ from faceorg.scan.scanner import Scanner
 from faceorg.store import people
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect
+from tests.helpers import labelled_faces
 
 PAIRWISE_F_FLOOR = 0.95
 """Measured 0.986 (bench/cluster.py); the floor leaves room for float noise, not for a regression."""

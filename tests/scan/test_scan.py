@@ -1,28 +1,38 @@
-"""Scanning real photos into a real library: incremental rescans, renames, bad files, Ctrl-C."""
+"""Scanning real photos into a real library: incremental rescans, renames, re-encodes, bad files, Ctrl-C.
+
+Except the deepface check, these need no photo folder: the photos are variants of the portrait
+that ships in resources/selftest (tests/helpers.portrait_variants), run through the real models."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 
 import pytest
+from PIL import Image
 
-from tests.helpers import copy_photos
+from faceorg.core.person import AssignedBy
+from faceorg.people import decisions
 from faceorg.scan.scanner import Scanner
+from faceorg.store import people
 from faceorg.store.db import connect
 from faceorg.store.queries import stats
+from tests.helpers import portrait_variants
 
 SOME = ["img1.jpg", "img2.jpg", "img17.jpg", "img22.jpg"]
 
 
 def _snapshot(folder):
-    return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+    """Every file's size, modification time and content."""
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
-def library(faces_dir, tmp_path, config, pipeline):
+def library(tmp_path, config, pipeline):
     folder = tmp_path / "photos"
-    copy_photos(faces_dir, SOME, folder)
+    portrait_variants(folder, SOME)
     conn = connect(config.db_path)
     yield folder, conn, Scanner(conn, config, lambda: pipeline)
     conn.close()
@@ -111,11 +121,12 @@ def test_a_permission_denied_file_is_recorded(library):
 def test_the_photo_folder_is_never_written(library):
     folder, conn, scanner = library
     before = _snapshot(folder)
-    scanner.scan([folder])
+    assert scanner.scan([folder]).scanned == len(SOME)
+    assert _snapshot(folder) == before, "the first scan changed the photos"
     (folder / SOME[0]).rename(folder / "moved.jpg")
-    before = _snapshot(folder)
-    scanner.scan([folder])
-    assert _snapshot(folder) == before
+    renamed = _snapshot(folder)
+    assert scanner.scan([folder]).moved == 1
+    assert _snapshot(folder) == renamed, "the rescan after a rename changed the photos"
 
 
 def test_an_interrupted_scan_leaves_a_consistent_library_and_resumes(library, config, pipeline):
@@ -142,3 +153,43 @@ def test_cancel_stops_between_photos(library, config, pipeline):
     summary = scanner.scan([folder], should_stop=lambda: conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] >= 1)
     assert summary.cancelled
     assert 1 <= stats(conn).photos < len(SOME)
+
+
+def _faces_of(conn, name):
+    return conn.execute("SELECT f.id, f.person_id, f.assigned_by FROM faces f JOIN photos p ON p.id = f.photo_id "
+                        "WHERE p.name = ? ORDER BY f.id", (name,)).fetchall()
+
+
+def _named_library(library):
+    """The four portraits scanned; the one person they make is named by the user."""
+    folder, conn, scanner = library
+    scanner.scan([folder])
+    (person,) = {row[1] for name in SOME for row in _faces_of(conn, name)}
+    assert person is not None, "four copies of one face should make one person"
+    decisions.name(conn, person, "Eileen")
+    return folder, conn, scanner, person
+
+
+def test_a_moved_file_keeps_its_faces_and_their_name(library):
+    folder, conn, scanner, person = _named_library(library)
+    before = _faces_of(conn, SOME[2])
+    (folder / "2024").mkdir()
+    (folder / SOME[2]).rename(folder / "2024" / "moved.jpg")
+    summary = scanner.scan([folder])
+    assert (summary.scanned, summary.moved) == (0, 1)
+    assert _faces_of(conn, "moved.jpg") == before and before[0][1] == person
+    assert people.get(conn, person).name == "Eileen"
+
+
+def test_a_re_encoded_file_is_analysed_again_and_keeps_the_name(library):
+    """Saved again (new bytes, same picture): new face rows, and the user's naming carries over."""
+    folder, conn, scanner, person = _named_library(library)
+    (old_face,) = _faces_of(conn, SOME[1])
+    with Image.open(folder / SOME[1]) as image:
+        image.convert("RGB").save(folder / SOME[1], quality=60)
+    summary = scanner.scan([folder])
+    assert summary.scanned == 1 and summary.moved == 0
+    (new_face,) = _faces_of(conn, SOME[1])
+    assert new_face[0] != old_face[0], "a changed file is analysed afresh"
+    assert (new_face[1], new_face[2]) == (person, AssignedBy.USER.value)
+    assert people.get(conn, person).name == "Eileen"

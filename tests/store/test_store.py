@@ -7,14 +7,15 @@ import sqlite3
 import numpy as np
 import pytest
 
+from faceorg.core.errors import UsageError
 from faceorg.core.face import Box, FaceRecord
 from faceorg.core.filters import Filter, parse_age_range, parse_attributes, parse_expressions
 from faceorg.core.photo import PhotoStatus
 from faceorg.store import faces, models, photos
 from faceorg.store.db import StoreError, connect, schema_version, transaction
+from faceorg.store.face_index import FaceIndex
 from faceorg.store.migrations import LATEST
 from faceorg.store.photos import FileFacts
-from faceorg.store.face_index import FaceIndex
 from faceorg.store.queries import stats
 
 
@@ -151,11 +152,11 @@ def test_filter_parsing_rejects_unknown_names():
     assert parse_expressions("Happy, surprise") == {"happy", "surprise"}
     assert parse_age_range("20-35") == (20, 35) and parse_age_range("-12") == (None, 12)
     assert parse_attributes("eyeglasses,-male") == (("Eyeglasses", True), ("Male", False))
-    with pytest.raises(ValueError, match="unknown expression"):
+    with pytest.raises(UsageError, match="unknown expression"):
         parse_expressions("happy,grumpy")
-    with pytest.raises(ValueError, match="unknown attribute"):
+    with pytest.raises(UsageError, match="unknown attribute"):
         parse_attributes("Sunglasses")
-    with pytest.raises(ValueError, match="low end above"):
+    with pytest.raises(UsageError, match="low end above"):
         parse_age_range("40-20")
 
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from faceorg.core.filters import Filter
 from faceorg.store import browse, people
-from faceorg.store.face_index import FaceIndex
 from faceorg.store.db import connect
+from faceorg.store.face_index import FaceIndex
 from tests.helpers import copy_photos
 
 

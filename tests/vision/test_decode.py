@@ -126,3 +126,64 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path):
     path.write_bytes(_png_claiming(40000, 40000))
     with pytest.raises(DecodeError, match="too large"):
         decode(path, 1000)
+
+
+def _ramp(low: float, high: float, dtype) -> np.ndarray:
+    """A left-to-right ramp from `low` to `high`: its 8-bit decode must run from black to white."""
+    return np.tile(np.linspace(low, high, 256), (64, 1)).astype(dtype)
+
+
+@pytest.mark.parametrize("values,fmt", [
+    (_ramp(0, 65535, np.uint16), "PNG"),  # Pillow: I;16
+    (_ramp(0, 65535, np.uint16), "TIFF"),
+    (_ramp(0, 4095, np.uint16), "TIFF"),  # a 12-bit sensor in a 16-bit file
+    (_ramp(-2_000_000, 2_000_000_000, np.int32), "TIFF"),  # I
+    (_ramp(0.0, 1.0, np.float32), "TIFF"),  # F
+    (_ramp(-3.5, 12.25, np.float32), "TIFF"),
+])
+def test_high_bit_depth_images_are_scaled_by_their_value_range_not_clipped(tmp_path, values, fmt):
+    path = tmp_path / f"ramp.{fmt.lower()}"
+    Image.fromarray(values).save(path, fmt)
+    assert Image.open(path).mode in ("I;16", "I", "F"), "the file keeps its high bit depth"
+    pixels = decode(path, None).image
+    assert pixels.shape == (64, 256, 3) and pixels.dtype == np.uint8
+    row = pixels[10, :, 0].astype(int)
+    assert row[0] <= 1 and row[-1] >= 254, f"range {row.min()}..{row.max()}: clipped or not scaled"
+    assert np.all(np.diff(row) >= 0) and len(set(row.tolist())) > 200, "the ramp keeps its gradations"
+
+
+@pytest.mark.parametrize("mode", ["CMYK", "LAB", "P", "RGBA", "LA", "YCbCr", "1", "L"])
+def test_every_other_mode_decodes_to_the_right_colours(tmp_path, mode):
+    source = _marked_image()
+    image = source.convert(mode)
+    path = tmp_path / "picture.tif" if mode in ("CMYK", "LAB", "YCbCr") else tmp_path / "picture.png"
+    if mode == "YCbCr":
+        path = tmp_path / "picture.jpg"
+    image.save(path)
+    pixels = decode(path, None).image.astype(int)
+    expected = np.asarray(source.convert("L").convert("RGB") if mode in ("LA", "1", "L") else source).astype(int)
+    if mode == "1":
+        expected = np.asarray(source.convert("1").convert("RGB")).astype(int)
+    assert pixels.shape == expected.shape
+    assert np.abs(pixels - expected).mean() < 8, f"{mode} decoded to the wrong colours"
+
+
+def test_a_jpeg_declaring_more_pixels_than_it_holds_is_truncated(tmp_path):
+    buffer = io.BytesIO()
+    Image.effect_noise((512, 330), 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    data = bytearray(buffer.getvalue())
+    sof = data.find(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", 12000, 12000)
+    path = tmp_path / "liar.jpg"
+    path.write_bytes(bytes(data))
+    with pytest.raises(DecodeError, match="truncated.*12000x12000"):
+        decode(path, 1024)
+
+
+def test_an_orientation_stored_as_text_counts_as_upright(tmp_path):
+    entry = struct.pack("<HHI4s", 274, 2, 4, b"abc\x00")
+    exif = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1) + entry + struct.pack("<I", 0)
+    path = tmp_path / "odd.jpg"
+    _marked_image().save(path, "JPEG", exif=exif, quality=95)
+    decoded = decode(path, None)
+    assert decoded.original_size == (400, 200) and decoded.image[100, 10, 0] > 200

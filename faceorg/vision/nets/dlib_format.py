@@ -30,8 +30,9 @@ type: the caller passes a *plan*, the wrapper kinds from the outside in.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -37,9 +37,9 @@ The output is dlib's raw descriptor (not unit length); callers normalise if they
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import torch
