@@ -19,7 +19,8 @@ from faceorg.store.people import ELIGIBLE
 
 def rejected_people(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = {}
-    for face_id, person_id in rows_in(conn, "SELECT face_id, person_id FROM rejections WHERE face_id IN ({marks})", face_ids):
+    sql = "SELECT face_id, person_id FROM rejections WHERE face_id IN ({marks})"
+    for face_id, person_id in rows_in(conn, sql, face_ids):
         found.setdefault(face_id, set()).add(person_id)
     return found
 

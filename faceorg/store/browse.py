@@ -103,7 +103,8 @@ def person_faces(conn: sqlite3.Connection, person_id: int | None, include_backgr
 
 def face_photo_paths(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str]:
     """face id -> the path of its photo."""
-    rows = rows_in(conn, "SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id IN ({marks})", face_ids)
+    sql = "SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id IN ({marks})"
+    rows = rows_in(conn, sql, face_ids)
     return {r[0]: r[1] for r in rows}
 
 

@@ -356,7 +356,8 @@ class MainWindow(QMainWindow):
         self.sidebar.set_counts(photo_total, len(named), unsorted)
         self.photos.filter_bar.set_people(people_list)
         self.photos.filter_bar.set_attributes(attributes)
-        if photo_total == 0 and not self.scanning and self.stack.currentWidget() is self.photos and self.choice[0] == "all":
+        on_all_photos = self.stack.currentWidget() is self.photos and self.choice[0] == "all"
+        if photo_total == 0 and not self.scanning and on_all_photos:
             self.stack.setCurrentWidget(self.empty)
         elif photo_total and self.stack.currentWidget() is self.empty:
             self.stack.setCurrentWidget(self.photos)
@@ -394,7 +395,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.people_page)
 
     def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.stack.currentWidget() is self.album and self.album.person_id is not None:
+        in_album = self.stack.currentWidget() is self.album and self.album.person_id is not None
+        if event.key() == Qt.Key.Key_Escape and in_album:
             self.back_to_people()
             return
         super().keyPressEvent(event)
@@ -410,8 +412,10 @@ class MainWindow(QMainWindow):
         flt = self.photos.filter_bar.current()
         folder = self.choice[1] if self.choice[0] == "folder" else None
         order = self.order
-        self.queries.ask("photos", lambda conn: self.library.snapshot(conn, not flt.is_empty).photos(flt, order, folder),
-                         self._show_photos)
+        def fetch(conn):
+            return self.library.snapshot(conn, not flt.is_empty).photos(flt, order, folder)
+
+        self.queries.ask("photos", fetch, self._show_photos)
 
     def _show_photos(self, ids) -> None:
         flt = self.photos.filter_bar.current()
@@ -493,7 +497,8 @@ class MainWindow(QMainWindow):
                       for face, (pid, _by) in people.assignments(conn, ids).items()}
             details = browse.photo_details(conn, photo.id)
             about = describe_photo(details, camera(photo.path)) if details else ""
-            return (load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, ids)), owners, about
+            shown = load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, ids)
+            return shown, owners, about
 
         def show(data) -> None:
             shown, self.viewer.owners, self.viewer.details = data
@@ -520,7 +525,8 @@ class MainWindow(QMainWindow):
     # -- people decisions ----------------------------------------------------------
     def _current_grid(self):
         page = self.stack.currentWidget()
-        return {self.photos: self.photos.grid, self.people_page: self.people_page.grid, self.album: self.album.grid}.get(page, self.photos.grid)
+        grids = {self.photos: self.photos.grid, self.people_page: self.people_page.grid, self.album: self.album.grid}
+        return grids.get(page, self.photos.grid)
 
     def _selected_people(self):
         return [model_value(i, ItemRole) for i in self.people_page.grid.selectionModel().selectedIndexes()]
@@ -552,8 +558,8 @@ class MainWindow(QMainWindow):
         target = next((p for p in chosen if p.name), chosen[0])
         others = [p for p in chosen if p.id != target.id]
         names = ", ".join(p.label for p in others)
-        if dialogs.confirm(self, "Merge", f"Merge {names} into {target.label}? Their faces all become {target.label}'s. "
-                           "Edit ▸ Undo takes it back.", "Merge"):
+        if dialogs.confirm(self, "Merge", f"Merge {names} into {target.label}? "
+                           f"Their faces all become {target.label}'s. Edit ▸ Undo takes it back.", "Merge"):
             self._run(self.library.merge(target.id, [p.id for p in others]))
 
     def _target_people(self):
@@ -566,14 +572,14 @@ class MainWindow(QMainWindow):
         for person in self._target_people():
             if person.hidden:  # un-hiding needs no confirmation: it hides nothing
                 self._run(self.library.hide(person.id, False))
-            elif dialogs.confirm(self, "Hide", f"Hide {person.label}? Hidden people stay in the library, out of the way.",
-                                 "Hide"):
+            elif dialogs.confirm(self, "Hide", f"Hide {person.label}? "
+                                 "Hidden people stay in the library, out of the way.", "Hide"):
                 self._run(self.library.hide(person.id, True))
 
     def forget_selected(self) -> None:
         for person in self._target_people():
-            if dialogs.confirm(self, "Forget", f"Forget {person.label} for good? Their faces' data and crops are deleted "
-                               "and cannot be brought back. The photos stay.", "Forget"):
+            if dialogs.confirm(self, "Forget", f"Forget {person.label} for good? Their faces' data and crops "
+                               "are deleted and cannot be brought back. The photos stay.", "Forget"):
                 self._run(self.library.forget(person.id))
         if self.stack.currentWidget() is self.album:
             self.back_to_people()
@@ -597,7 +603,10 @@ class MainWindow(QMainWindow):
         if name is None:
             return
         match = next((p for p in choices if p.label.lower() == name.lower()), None)
-        self._run(self.library.move_faces(faces, match.id) if match is not None else self.library.new_person(faces, name))
+        if match is not None:
+            self._run(self.library.move_faces(faces, match.id))
+        else:
+            self._run(self.library.new_person(faces, name))
 
     def new_person_from_selection(self) -> None:
         faces = self.album.selected_faces()
@@ -627,8 +636,8 @@ class MainWindow(QMainWindow):
             return
         sizes = ", ".join(f"{len(g)}" for g in groups)
         self._select_faces(groups[1:])
-        if dialogs.confirm(self, "Split", f"The faces form {len(groups)} groups ({sizes} faces). The largest stays here; "
-                           "each other group (selected in the album now) becomes a new person.", "Split"):
+        if dialogs.confirm(self, "Split", f"The faces form {len(groups)} groups ({sizes} faces). The largest stays "
+                           "here; each other group (selected in the album now) becomes a new person.", "Split"):
             self._run(self.library.split(person_id, groups))
 
     def _select_faces(self, groups: list[list[int]]) -> None:

@@ -132,7 +132,8 @@ class PeoplePage(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 4)
         header.addWidget(QLabel("People", objectName="pageTitle"))
-        self.search = QLineEdit(objectName="peopleSearch", placeholderText="Search people by name", clearButtonEnabled=True)
+        self.search = QLineEdit(objectName="peopleSearch", placeholderText="Search people by name",
+                                clearButtonEnabled=True)
         self.search.setMaximumWidth(240)
         header.addWidget(self.search)
         header.addStretch(1)

@@ -53,7 +53,8 @@ class SettingsDialog(QDialog):
         self.device = QComboBox(objectName="deviceChoice")
         for key, label in DEVICES.items():
             self.device.addItem(label, key)
-        self.device.setCurrentIndex(max(0, self.device.findData(read_settings_file(settings_file).get("device", "auto"))))
+        chosen = read_settings_file(settings_file).get("device", "auto")
+        self.device.setCurrentIndex(max(0, self.device.findData(chosen)))
         form.addRow("Run the models on", self.device)
         form.addRow("", QLabel("A new device takes effect the next time faceorg starts.", objectName="pageHint"))
         layout.addLayout(form)

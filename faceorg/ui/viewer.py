@@ -175,7 +175,8 @@ class PhotoViewer(QWidget):
         faces = self.canvas.faces
         if index < 0:
             self.info.setText(f"<b>{html.escape(self.path.rsplit('/', 1)[-1])}</b><br>{count(len(faces), 'face')}"
-                              f"<br><br>{self.details}<br><br>Point at a face to see who it is; click it to name it or say it is "
+                              f"<br><br>{self.details}<br><br>Point at a face to see who it is; "
+                              "click it to name it or say it is "
                               "someone else.<br>← → next photo · Esc back")
             return
         self.info.setText(describe(faces[index], self.names.get(faces[index].id)))

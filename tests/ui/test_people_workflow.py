@@ -27,8 +27,8 @@ def open_viewer_on_a_person(win, qtbot):
     qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=20_000)
     conn = connect(win.config.db_path)
     row, face = next((row, f) for row, photo in enumerate(win.photos.model.items)
-                     for f in conn.execute("SELECT id, person_id FROM faces WHERE photo_id = ? AND person_id IS NOT NULL",
-                                           (photo.id,)).fetchall()[:1])
+                     for f in conn.execute("SELECT id, person_id FROM faces WHERE photo_id = ? "
+                                           "AND person_id IS NOT NULL", (photo.id,)).fetchall()[:1])
     win.open_photo(win.photos.model.index(row))
     qtbot.waitUntil(lambda: any(f.id == face[0] for f in win.viewer.canvas.faces) and win.viewer.owners, timeout=20_000)
     index = next(i for i, f in enumerate(win.viewer.canvas.faces) if f.id == face[0])
@@ -50,7 +50,8 @@ def test_someone_else_from_the_viewer(library_window, qtbot, menus_shown, monkey
     qtbot.waitUntil(lambda: win.viewer.names.get(face) == "Zed Newman", timeout=20_000)
     zed = people.by_name(conn, "Zed Newman")
     assert conn.execute("SELECT person_id, assigned_by FROM faces WHERE id = ?", (face,)).fetchone() == (zed.id, "user")
-    assert "Zed Newman" in win.messages.label.text() and win.messages.undo.isVisibleTo(win)
+    qtbot.waitUntil(lambda: "Zed Newman" in win.messages.label.text(), timeout=20_000)
+    assert win.messages.undo.isVisibleTo(win)
     win.messages.undo.click()  # Undo in the message takes it back
     qtbot.waitUntil(lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0] == owner,
                     timeout=20_000)
@@ -87,7 +88,7 @@ def test_people_search_and_person_menu(library_window, qtbot, menus_shown, monke
     action(menu, "Hide").trigger()
     conn = connect(win.config.db_path)
     qtbot.waitUntil(lambda: people.get(conn, first.id).hidden, timeout=20_000)
-    assert win.messages.label.text().startswith("Hid")
+    qtbot.waitUntil(lambda: win.messages.label.text().startswith("Hid"), timeout=20_000)
 
 
 def test_a_saved_filter_can_be_deleted(library_window, qtbot, menus_shown):
@@ -114,9 +115,9 @@ def test_drag_faces_onto_a_person(library_window, qtbot):
     assert win.people_page.model.canDropMimeData(dragged, Qt.DropAction.MoveAction, -1, -1, index)
     win.people_page.model.dropMimeData(dragged, Qt.DropAction.MoveAction, -1, -1, index)
     conn = connect(win.config.db_path)
-    qtbot.waitUntil(lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0] == target.id,
-                    timeout=20_000)
-    assert win.messages.label.text().startswith("Moved 1 face to")
+    owner = "SELECT person_id FROM faces WHERE id = ?"
+    qtbot.waitUntil(lambda: conn.execute(owner, (face,)).fetchone()[0] == target.id, timeout=20_000)
+    qtbot.waitUntil(lambda: win.messages.label.text().startswith("Moved 1 face to"), timeout=20_000)
 
 
 def test_the_person_filter_shows_faces(library_window, qtbot):

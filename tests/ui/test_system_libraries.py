@@ -19,7 +19,8 @@ def test_a_missing_library_names_its_package(monkeypatch):
     monkeypatch.setattr(system_libraries.ctypes, "CDLL", without_cursor)
     missing = system_libraries.missing_packages()
     assert "libxcb-cursor0" in missing
-    assert "apt-get install" in system_libraries.advice(missing) and "libxcb-cursor0" in system_libraries.advice(missing)
+    advice = system_libraries.advice(missing)
+    assert "apt-get install" in advice and "libxcb-cursor0" in advice
 
 
 def test_offscreen_needs_no_x11_library(monkeypatch):

@@ -72,7 +72,8 @@ def test_status_messages_show_beside_a_running_scan(window, qtbot):
 def _drag(window, proposed, possible):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile("/tmp")])
-    return QDragEnterEvent(QPoint(300, 300), possible, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier), mime
+    enter = QDragEnterEvent(QPoint(300, 300), possible, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    return enter, mime
 
 
 def test_drops_copy_never_move_and_highlight_while_hovering(window, qtbot, monkeypatch):
@@ -188,7 +189,8 @@ def test_unhiding_asks_no_hide_question(window, qtbot, config, monkeypatch):
     window.hide_selected()
     qtbot.waitUntil(lambda: not people.get(conn, person_id).hidden, timeout=10_000)
     assert asked == [], "showing a hidden person is not a 'Hide?' question"
-    assert window.messages.label.text() == "Showed Ada" and window.messages.undo.isVisibleTo(window)
+    qtbot.waitUntil(lambda: window.messages.label.text() == "Showed Ada", timeout=10_000)
+    assert window.messages.undo.isVisibleTo(window)
     conn.close()
 
 
@@ -199,7 +201,7 @@ def test_two_libraries_keep_their_own_covers_and_filters(window, qtbot, config, 
     other = MainWindow(config.with_overrides(db_path=tmp_path / "other" / "library.db"), window.settings)
     qtbot.addWidget(other)
     try:
-        assert other.images.cache.crop(1) != window.images.cache.crop(1), "face 1 of one library is not face 1 of another"
+        assert other.images.cache.crop(1) != window.images.cache.crop(1), "face 1 here is not face 1 there"
         assert other.saved_filters() == {} and list(window.saved_filters()) == ["Smiles"]
     finally:
         other.close()
