@@ -56,7 +56,7 @@ def config(tmp_path: Path):
     from faceorg.config import default_config
 
     return default_config().with_overrides(db_path=tmp_path / "library.db", cache_dir=tmp_path / "cache",
-                                           models_dir=tmp_path / "models", device="cpu")
+                                           device="cpu")
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +65,7 @@ def session_config(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("session-library")
     return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache",
-                                           models_dir=root / "models", device="cpu")
+                                           device="cpu")
 
 
 @pytest.fixture(scope="session")

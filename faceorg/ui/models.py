@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -147,7 +148,7 @@ class FaceGridModel(_TileModel):
         if face is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return face.photo_path.rsplit("/", 1)[-1]
+            return Path(face.photo_path).name
         if role == Qt.ItemDataRole.DecorationRole:
             return self.images.crop(face.id)
         if role == SubtitleRole:

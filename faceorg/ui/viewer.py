@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
@@ -28,7 +29,6 @@ def load_for_screen(path: str, size: QSize) -> QImage:
 def describe_photo(details, camera: str | None) -> str:
     """The info panel's text for the photo itself: when, with what, how big, where."""
     import datetime as dt
-    from pathlib import Path
 
     lines = []
     if details.taken_at:
@@ -167,17 +167,16 @@ class PhotoViewer(QWidget):
 
     def show_photo(self, path: str, image: QImage, original: QSize, faces: list[StoredFace], names: dict[int, str | None]) -> None:
         self.path, self.names = path, names
-        self.title.setText(path.rsplit("/", 1)[-1])
+        self.title.setText(Path(path).name)
         self.canvas.show_photo(image, original, faces)
         self._describe(-1)
 
     def _describe(self, index: int) -> None:
         faces = self.canvas.faces
         if index < 0:
-            self.info.setText(f"<b>{html.escape(self.path.rsplit('/', 1)[-1])}</b><br>{count(len(faces), 'face')}"
+            self.info.setText(f"<b>{html.escape(Path(self.path).name)}</b><br>{count(len(faces), 'face')}"
                               f"<br><br>{self.details}<br><br>Point at a face to see who it is; "
-                              "click it to name it or say it is "
-                              "someone else.<br>← → next photo · Esc back")
+                              "click it to name it or say it is someone else.<br>← → next photo · Esc back")
             return
         self.info.setText(describe(faces[index], self.names.get(faces[index].id)))
 
