@@ -41,8 +41,8 @@ TILE_MIN, TILE_MAX = 90, 320
 
 def shrinkable(label: QLabel) -> None:
     """A label that may be cut short (its full text in the tooltip) rather than widen the window."""
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    label.setMinimumWidth(80)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(80)  # an explicit minimum overrides the label's own (its whole text)
 
 
 class EmptyState(QWidget):
@@ -95,8 +95,7 @@ class PhotosPage(QWidget):
         self.tile_size.valueChanged.connect(self.set_tile_size)
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 0)
-        header.addWidget(self.title)
-        header.addStretch(1)
+        header.addWidget(self.title, 1)  # takes the free width; cut short only when there is none
         header.addWidget(self.count)
         header.addWidget(self.tile_size)
         self.no_results = QLabel(objectName="noResults", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
