@@ -48,9 +48,12 @@ w.worker.progress.connect(progress)
 w.worker.scanFinished.connect(finished)
 w.show()
 w.scan_paths([photos])
-app.exec()
+code = app.exec()
 if mode == "cancel":
     w.close()
+import faceorg.ui.app as shell
+if hasattr(shell, "leave"):  # how the app itself ends (older checkouts simply return)
+    shell.leave(code)
 """
 
 

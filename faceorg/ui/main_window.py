@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("grid/order", self.order)
         self.settings.setValue("grid/tile", self.photos.tile_size.value())
+        self.settings.sync()  # written now: the process may end without running destructors (app.leave)
         self.library.close(QUIT_WAIT_SECONDS)
         self.queries.wait_idle(2000)
         self.images.wait_idle(2000)
