@@ -30,7 +30,8 @@ def open_viewer_on_a_person(win, qtbot):
                      for f in conn.execute("SELECT id, person_id FROM faces WHERE photo_id = ? "
                                            "AND person_id IS NOT NULL", (photo.id,)).fetchall()[:1])
     win.open_photo(win.photos.model.index(row))
-    qtbot.waitUntil(lambda: any(f.id == face[0] for f in win.viewer.canvas.faces) and win.viewer.owners, timeout=20_000)
+    qtbot.waitUntil(lambda: any(f.id == face[0] for f in win.viewer.canvas.faces) and bool(win.viewer.owners),
+                    timeout=20_000)
     index = next(i for i, f in enumerate(win.viewer.canvas.faces) if f.id == face[0])
     return conn, face[0], face[1], index
 
@@ -49,7 +50,8 @@ def test_someone_else_from_the_viewer(library_window, qtbot, menus_shown, monkey
     action(menus_shown[-1], "Someone Else").trigger()
     qtbot.waitUntil(lambda: win.viewer.names.get(face) == "Zed Newman", timeout=20_000)
     zed = people.by_name(conn, "Zed Newman")
-    assert conn.execute("SELECT person_id, assigned_by FROM faces WHERE id = ?", (face,)).fetchone() == (zed.id, "user")
+    row = conn.execute("SELECT person_id, assigned_by FROM faces WHERE id = ?", (face,)).fetchone()
+    assert tuple(row) == (zed.id, "user")
     qtbot.waitUntil(lambda: "Zed Newman" in win.messages.label.text(), timeout=20_000)
     assert win.messages.undo.isVisibleTo(win)
     win.messages.undo.click()  # Undo in the message takes it back

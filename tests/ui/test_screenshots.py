@@ -70,7 +70,7 @@ def test_screens(library_window, qtbot, shots, theme):
     win.sidebar.select("all")
     qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=10_000)
     win.open_photo(win.photos.model.index(2))
-    qtbot.waitUntil(lambda: len(win.viewer.canvas.faces) > 0 and win.viewer.details, timeout=10_000)
+    qtbot.waitUntil(lambda: len(win.viewer.canvas.faces) > 0 and bool(win.viewer.details), timeout=10_000)
     win.viewer.canvas.set_active(-1)
     save(win, qtbot, shots / f"viewer-details{tag}.png")
     assert "Folder:" in win.viewer.info.text()
