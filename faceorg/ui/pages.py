@@ -133,7 +133,8 @@ class PeoplePage(QWidget):
         header.addWidget(QLabel("People", objectName="pageTitle"))
         self.search = QLineEdit(objectName="peopleSearch", placeholderText="Search people by name",
                                 clearButtonEnabled=True)
-        self.search.setMaximumWidth(240)
+        self.search.setMinimumWidth(200)
+        self.search.setMaximumWidth(260)
         header.addWidget(self.search)
         header.addStretch(1)
         self.show_hidden = QCheckBox("Show hidden")
