@@ -23,7 +23,6 @@ class Config:
 
     db_path: Path
     cache_dir: Path
-    models_dir: Path
     log_dir: Path
     device: str = "auto"
     min_face_px: int = 20
@@ -56,7 +55,6 @@ def default_config() -> Config:
     return Config(
         db_path=data / "library.db",
         cache_dir=Path(platformdirs.user_cache_dir(APP_NAME)),
-        models_dir=data / "models",
         log_dir=Path(platformdirs.user_log_dir(APP_NAME)),
     )
 
@@ -67,7 +65,7 @@ def _from_settings(base: Config, settings: dict[str, Any]) -> Config:
     for key, value in settings.items():
         if key not in known:
             continue
-        values[key] = Path(value) if key in ("db_path", "cache_dir", "models_dir", "log_dir") else value
+        values[key] = Path(value) if key in ("db_path", "cache_dir", "log_dir") else value
     return replace(base, **values)
 
 

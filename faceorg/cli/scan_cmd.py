@@ -37,6 +37,9 @@ def _wait(future):
 
 
 def print_summary(summary: ScanSummary) -> None:
+    if summary.resumed_grouped or summary.resumed_previews:
+        say(f"Finished what an interrupted scan left: {summary.resumed_grouped} faces grouped, "
+            f"{summary.resumed_previews} photos' previews made")
     say(f"{'Cancelled' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
         f"{summary.scanned} photos scanned, {summary.unchanged} unchanged (skipped), "
         f"{summary.moved} moved or renamed, {summary.vanished} vanished, {summary.faces} faces found, "
@@ -56,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         scanner_factory = ray_scanner_factory(ray_address, runtimes)
     try:
         with library_from(args, scanner_factory=scanner_factory) as library:
-            future = library.scan(args.paths, progress=ProgressBar())
+            future = library.scan(args.paths, progress=ProgressBar(), on_wait=lambda: say(
+                "Another scan of this library is running; waiting for it to finish (Ctrl-C to stop waiting)..."))
             try:
                 summary = _wait(future)
             except KeyboardInterrupt:  # Ctrl-C is Cancel: the scan stops after the photo it is storing

@@ -16,8 +16,8 @@ library itself (disk full, file unwritable) ends the scan, as a `LibraryWriteErr
 
 from __future__ import annotations
 
-import logging
 import errno
+import logging
 import os
 import sqlite3
 import time
@@ -34,15 +34,17 @@ from faceorg.core.photo import PhotoStatus
 from faceorg.people.carry_over import carry_over, remember
 from faceorg.people.index import IdentityIndex
 from faceorg.people.junk import JunkRules, mark_background
-from faceorg.people.update import after_scan, place_new_faces
+from faceorg.people.update import place_new_faces
 from faceorg.scan.hashing import content_hash
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
 from faceorg.scan.previews import write_previews
 from faceorg.scan.progress import ScanProgress, ScanSummary
+from faceorg.scan.resume import finish_pending, group_pending, mark_grouping, mark_previews, previews_done
 from faceorg.store import faces as face_repo
 from faceorg.store import models, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import file_of, transaction, write_failure
+from faceorg.store.lock import scan_lock
 from faceorg.store.photos import FileFacts
 from faceorg.vision import catalogue
 from faceorg.vision.decode import Decoded, DecodeError, decode
@@ -130,7 +132,8 @@ class Scanner:
         try:
             decoded = decode(candidate.path, self.config.detect_max_side)
         except MemoryError:
-            return Prepared(candidate, "fail", hash=digest, error=_reason("decode", "image too large to decode in memory"))
+            reason = _reason("decode", "image too large to decode in memory")
+            return Prepared(candidate, "fail", hash=digest, error=reason)
         except Exception as error:  # noqa: BLE001 - whatever a decoder raises on one file costs only that file
             detail = str(error) if isinstance(error, DecodeError) else f"{type(error).__name__}: {error}"
             return Prepared(candidate, "fail", hash=digest, error=_reason("decode", detail))
@@ -138,14 +141,23 @@ class Scanner:
 
     # -- the owning thread: models and SQLite --------------------------------------
     def scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
-             should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
-        """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails."""
+             should_stop: Callable[[], bool] = lambda: False,
+             on_wait: Callable[[], None] | None = None) -> ScanSummary:
+        """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails.
+
+        One scan at a time per library: a second waits for the first (telling `on_wait`),
+        then finishes whatever an interrupted scan left pending before it looks at files."""
         try:
-            return self._scan(roots, progress, should_stop)
+            with scan_lock(file_of(self.conn), on_wait=on_wait):
+                resumed = finish_pending(self.conn, self.config, self.cache, group=self.update_people)
+                summary = self._scan(roots, progress, should_stop)
         except sqlite3.DatabaseError as error:
             if isinstance(error, _PER_FILE_STORE_ERRORS):
                 raise
             raise write_failure(error, file_of(self.conn)) from error
+        summary.resumed_grouped, summary.resumed_previews = resumed.grouped, resumed.previews
+        summary.people_created += resumed.people_created
+        return summary
 
     def _scan(self, roots: list[Path | str], progress: ProgressCallback | None,
               should_stop: Callable[[], bool]) -> ScanSummary:
@@ -210,7 +222,6 @@ class Scanner:
 
     def _begin(self, roots: list[Path | str], summary: ScanSummary) -> ScanPlan:
         """Plan the scan and record what needs no analysis: vanished and unreadable files."""
-        self._new_faces: list[int] = []
         plan = plan_scan(self.conn, roots)
         summary.unchanged = plan.unchanged
         with transaction(self.conn):
@@ -222,9 +233,9 @@ class Scanner:
         return plan
 
     def _end(self, summary: ScanSummary) -> None:
-        """Group the new faces into people once the photos are in."""
-        if self.update_people and summary.scanned:
-            summary.people_created = after_scan(self.conn, self._new_faces).people_created
+        """Group the faces stored but not grouped yet (this scan's, and any an interrupted one left)."""
+        if self.update_people:
+            summary.people_created = group_pending(self.conn)[1]
         self._index = None
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
@@ -310,14 +321,16 @@ class Scanner:
             photo_id = photos.upsert(self.conn, facts, candidate.folder_id, PhotoStatus.OK,
                                      model_set_id=model_set, face_count=len(records))
             face_ids = face_repo.replace_faces(self.conn, photo_id, records)
+            mark_previews(self.conn, photo_id)
             mark_background(self.conn, list(zip(face_ids, records)),
                             JunkRules(min_score=catalogue.background_score(self.config.detector)))
             carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
-                self._new_faces += face_ids
+                mark_grouping(self.conn, face_ids)
         self.cache.remove_crops(old_faces)
         previews(face_ids)
+        previews_done(self.conn, photo_id)  # a kill before this leaves the mark: the next start makes them
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
@@ -362,7 +375,8 @@ class Scanner:
                 return
             moved = photos.missing_with_hash(self.conn, prepared.hash)
             if moved is not None:
-                photos.move(self.conn, moved.id, FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash), c.folder_id)
+                facts = FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash)
+                photos.move(self.conn, moved.id, facts, c.folder_id)
                 summary.moved += 1
                 return
         # the vanished twin was claimed by another copy: analyse this one afresh

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 from superqt import QLabeledRangeSlider
 
+from faceorg.core.calibration import ExpressionRule
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
 from faceorg.core.person import Person
@@ -47,21 +48,36 @@ class TriStateToggle(QToolButton):
         self.style().polish(self)
 
 
+def expression_label(name: str, rule: ExpressionRule) -> str:
+    """'Happy, at least 85 % sure': the filter's measured precision, rounded down to 5 %."""
+    precision = rule.precision(name)
+    if precision is None:
+        return EXPRESSION_LABELS[name]
+    return f"{EXPRESSION_LABELS[name]}, at least {int(precision * 20) * 5} % sure"
+
+
 class FilterBar(QWidget):
-    """Emits `changed(Filter)` shortly after the user stops changing it."""
+    """Emits `changed(Filter)` shortly after the user stops changing it.
+
+    Only the expressions whose filter was measured to be right at least 70 % of the time
+    are offered (core.calibration); the viewer shows the others with a word of doubt.
+    """
 
     changed = Signal(object)
     saveRequested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, rule: ExpressionRule | None = None):
         super().__init__(parent)
         self.setObjectName("filterBar")
         layout = FlowLayout(self)  # wraps onto more rows in a narrow window
         layout.setContentsMargins(8, 4, 8, 4)
+        self.rule = rule or ExpressionRule.load()
         self.flow = layout
         self.expression_buttons: dict[str, QToolButton] = {}
-        for name in EXPRESSIONS:
-            button = QToolButton(text=EXPRESSION_LABELS[name], checkable=True, objectName=f"expr-{name}")
+        for name in (n for n in EXPRESSIONS if self.rule.offered(n)):
+            button = QToolButton(text=expression_label(name, self.rule), checkable=True, objectName=f"expr-{name}")
+            button.setToolTip("Photos with a face showing this expression; measured on labelled photos, "
+                              "the others were too often wrong to offer")
             button.toggled.connect(self._schedule)
             self.expression_buttons[name] = button
             layout.addWidget(button)

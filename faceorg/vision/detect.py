@@ -58,10 +58,13 @@ class MtcnnDetector:
 
         if not images:
             return []
+        smallest = max(MTCNN_SMALLEST, min_face)
+        if min(images[0].shape[:2]) < smallest:  # no pyramid level fits: facenet-pytorch would raise
+            return [[] for _ in images]
         pnet, rnet, onet = self._load()
         with torch.inference_mode():
             batch_boxes, batch_points = detect_face(
-                np.stack(images), max(MTCNN_SMALLEST, min_face), pnet, rnet, onet, self.thresholds, self.factor, self.device
+                np.stack(images), smallest, pnet, rnet, onet, self.thresholds, self.factor, self.device
             )
         found: list[list[Detection]] = []
         for boxes, points in zip(batch_boxes, batch_points):

@@ -19,6 +19,7 @@ from faceorg.core.face import Box, FaceRecord
 from faceorg.vision import analyzer, catalogue, quality
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.attributes import derived_attributes
+from faceorg.vision.close_up import close_up_view, min_face
 from faceorg.vision.decode import Decoded, decode
 from faceorg.vision.detector import create_detector
 from faceorg.vision.device import resolve_device
@@ -40,8 +41,9 @@ class PhotoFaces:
 class FacePipeline:
     """Detector + landmarker + analyzers, on one device."""
 
-    def __init__(self, config: Config, analyzer_names: Sequence[str] | None = None):
+    def __init__(self, config: Config, analyzer_names: Sequence[str] | None = None, close_ups: bool = True):
         self.config = config
+        self.close_ups = close_ups
         self.device = resolve_device(config.device)
         apply_thread_policy(config.model_threads)
         self.detector = create_detector(config.detector, self.device)
@@ -73,7 +75,9 @@ class FacePipeline:
         return self.detect_many([decoded])[0]
 
     def detect_many(self, decoded: Sequence[Decoded]) -> list[PhotoFaces]:
-        """Photos of the same decoded size go through the detector as one batch."""
+        """Photos of the same decoded size go through the detector as one batch; small close-ups are upscaled first."""
+        if self.close_ups:
+            decoded = [close_up_view(d) for d in decoded]
         groups: dict[tuple, list[int]] = {}
         for i, d in enumerate(decoded):
             groups.setdefault((d.image.shape, self._smallest(d)), []).append(i)
@@ -92,7 +96,10 @@ class FacePipeline:
 
     def _smallest(self, decoded: Decoded) -> float:
         """The smallest face worth finding, in detector pixels (each detector has its own floor)."""
-        return max(self.detector.smallest, self.config.min_face_px * decoded.scale)
+        return max(self.detector.smallest, self._min_face(decoded) * decoded.scale)
+
+    def _min_face(self, decoded: Decoded) -> int:
+        return min_face(decoded, self.config.min_face_px) if self.close_ups else self.config.min_face_px
 
     def _align(self, decoded: Decoded, detections) -> PhotoFaces:
         photo = PhotoFaces(decoded)
@@ -101,7 +108,7 @@ class FacePipeline:
         for det in detections:
             x1, y1, x2, y2 = (v / scale for v in det.box)
             box = Box(max(0.0, x1), max(0.0, y1), min(float(width), x2), min(float(height), y2))
-            if box.side < self.config.min_face_px:
+            if box.side < self._min_face(decoded):
                 continue
             aligned = self.landmarker(decoded.image, det.box)
             photo.aligned.append(aligned)

@@ -68,12 +68,12 @@ def test_a_touched_but_identical_file_is_not_analysed_again(library, config):
 def test_a_renamed_file_keeps_its_faces(library):
     folder, conn, scanner = library
     scanner.scan([folder])
-    before = conn.execute("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?", (SOME[1],)).fetchall()
+    before = _faces_of(conn, SOME[1])
     (folder / "sub").mkdir()
     os.rename(folder / SOME[1], folder / "sub" / "renamed.jpg")
     summary = scanner.scan([folder])
     assert (summary.scanned, summary.moved, summary.vanished) == (0, 1, 1)
-    after = conn.execute("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = 'renamed.jpg'").fetchall()
+    after = _faces_of(conn, "renamed.jpg")
     assert [r[0] for r in after] == [r[0] for r in before] and before
     assert stats(conn).missing == 0
 
