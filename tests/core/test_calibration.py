@@ -6,8 +6,17 @@ import numpy as np
 import pytest
 
 from faceorg.core.calibration import (
-    AGE_COVERAGE, OFFER_PRECISION, ExpressionRule, apply_age, filter_precision, fit_age, fit_temperature,
-    fit_thresholds, isotonic, load_calibration, temperature_scale,
+    AGE_COVERAGE,
+    OFFER_PRECISION,
+    ExpressionRule,
+    apply_age,
+    filter_precision,
+    fit_age,
+    fit_temperature,
+    fit_thresholds,
+    isotonic,
+    load_calibration,
+    temperature_scale,
 )
 from faceorg.core.describe import age_fact, expression_fact
 from faceorg.core.expression import EXPRESSIONS
