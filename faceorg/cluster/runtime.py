@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from faceorg.core.errors import UsageError
+
 LOCAL = "local"
 _HOST_PORT = re.compile(r"^[A-Za-z0-9.\-\[\]:]+:\d+$")
 
@@ -21,8 +23,10 @@ def check_address(address: str) -> str:
     """A clear error when `--ray` swallowed a folder instead of an address."""
     if address in (LOCAL, "auto") or address.startswith("ray://") or _HOST_PORT.match(address):
         return address
-    raise ValueError(f"--ray {address!r} is not a Ray address (auto, ray://host:10001 or host:port); "
-                     "put --ray after the folders to start a local runtime")
+    raise UsageError(
+        f"--ray {address!r} is not a Ray address (auto, ray://host:10001 or host:port); "
+        "put --ray after the folders to start a local runtime"
+    )
 
 
 @dataclass

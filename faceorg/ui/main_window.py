@@ -15,8 +15,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter, QStackedWidget
 
 from faceorg.config import Config
-from faceorg.core.plural import count
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
+from faceorg.core.plural import count
 from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
 from faceorg.store import browse, people
@@ -27,6 +27,7 @@ from faceorg.ui.delegate import model_value
 from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
 from faceorg.ui.queries import QueryRunner
+from faceorg.ui.review_page import ReviewPage
 from faceorg.ui.scan_status import MessageArea, ScanStatus
 from faceorg.ui.sidebar import Sidebar
 from faceorg.ui.thumbnails import ImageCache
@@ -96,7 +97,9 @@ class MainWindow(QMainWindow):
         self.viewer = PhotoViewer()
         self.viewer.navigate.connect(self.step_photo)
         self.viewer.closed.connect(self.close_viewer)
-        for page in (self.empty, self.photos, self.people_page, self.album, self.viewer):
+        self.review_page = ReviewPage(self.library.reader(), self.images,
+                                      lambda op: self._run(self.library.submit(op), lambda _r: self.review_page.load()))
+        for page in (self.empty, self.photos, self.people_page, self.album, self.viewer, self.review_page):
             self.stack.addWidget(page)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -336,6 +339,9 @@ class MainWindow(QMainWindow):
         elif kind == "unsorted":
             self.stack.setCurrentWidget(self.album)
             self.load_album(None)
+        elif kind == "review":
+            self.stack.setCurrentWidget(self.review_page)
+            self.review_page.load()
 
     def set_order(self, order: str) -> None:
         self.order = order
@@ -356,7 +362,7 @@ class MainWindow(QMainWindow):
         kind, value = self.choice
         if kind == "folder":
             path = self.folder_paths.get(value, "")
-            return path.rstrip("/").rsplit("/", 1)[-1] or path or "Folder"
+            return Path(path).name or path or "Folder"
         return str(value) if kind == "filter" else "All photos"
 
     def load_photos(self) -> None:

