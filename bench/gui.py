@@ -50,13 +50,13 @@ def launch(db: Path, cache: Path, until: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def make_thumbnails(cache: Path, count: int) -> None:
+def make_thumbnails(cache: Path, db: Path, count: int) -> None:
     """Real JPEG thumbnails for the first photos (the synthetic hashes are f'{i:032x}')."""
     from PIL import Image
 
     from faceorg.store.cache import CachePaths
 
-    paths = CachePaths(cache)
+    paths = CachePaths.for_library(cache, db)
     tiles = [Image.effect_noise((320, 240), 40 + 10 * k).convert("RGB") for k in range(8)]
     for i in range(count):
         target = paths.thumbnail(f"{i:032x}")
@@ -102,7 +102,7 @@ def in_process_figures(db: Path, cache: Path) -> None:
           f"p95 {frames[int(len(frames) * 0.95)]:.1f} ms, worst {frames[-1]:.1f} ms")
     # filter latency: from the filter's change to the grid holding the new answer (the bar's
     # 120 ms debounce, which lets a slider drag settle, is measured separately)
-    wait(lambda: window._indexes.get(True) is not None and window._indexes[True][0] == window._generation, 60)
+    wait(window.library.snapshot_ready, 60)
     print("(filter index ready)")
     cases = [("happy", lambda b: b.expression_buttons["happy"].setChecked(True)),
              ("happy + age 20-35", lambda b: b.age.setValue((20, 35))),
@@ -131,7 +131,7 @@ def main() -> None:
         print(f"launch to first painted window, empty library: {launch(empty, tmp / 'c0', 'window'):.2f} s")
         db = tmp / "library.db"
         build_library(db, args.photos, args.photos * 3 // 2)
-        make_thumbnails(tmp / "cache", 3000)
+        make_thumbnails(tmp / "cache", db, 3000)
         print(f"launch to first painted grid, {args.photos} photos: {launch(db, tmp / 'cache', 'grid'):.2f} s")
         in_process_figures(db, tmp / "cache")
 

@@ -1,9 +1,11 @@
-"""What every command needs: the configuration from flags, and the library connection."""
+"""What every command needs: the configuration from flags, and the library (or a read connection)."""
 
 from __future__ import annotations
 
 import argparse
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from faceorg.config import Config, load_config
 from faceorg.store.db import connect
@@ -19,9 +21,23 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 def config_from(args: argparse.Namespace) -> Config:
     return load_config(db_path=getattr(args, "db", None), device=getattr(args, "device", None),
-                       embedder=getattr(args, "embedder", None), min_face_px=getattr(args, "min_face", None))
+                       embedder=getattr(args, "embedder", None), min_face_px=getattr(args, "min_face", None),
+                       detector=getattr(args, "detector", None))
 
 
 def open_library(args: argparse.Namespace) -> tuple[Config, sqlite3.Connection]:
+    """A connection for commands that only read (close it: `with conn:` does not)."""
     config = config_from(args)
     return config, connect(config.db_path)
+
+
+@contextmanager
+def library_from(args: argparse.Namespace, scanner_factory=None) -> Iterator:
+    """The Library for commands that change it: the same operations the desktop app runs."""
+    from faceorg.library import Library
+
+    library = Library(config_from(args), scanner_factory=scanner_factory)
+    try:
+        yield library
+    finally:
+        library.close(timeout=None)

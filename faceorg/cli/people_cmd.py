@@ -5,25 +5,19 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from contextlib import closing
 
-from faceorg.cli.context import add_db_flag, add_json_flag, open_library
+from faceorg.cli.context import add_db_flag, add_json_flag, library_from, open_library
 from faceorg.cli.output import emit_json, say
 from faceorg.core.errors import UsageError
 from faceorg.people import decisions
-from faceorg.people.recluster import recluster
-from faceorg.people.split import suggest_split
 from faceorg.store import history, people
-from faceorg.store.cache import CachePaths
+from faceorg.store.chunked import rows_in
 
 
 def _photo_paths(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for start in range(0, len(face_ids), 900):
-        chunk = face_ids[start:start + 900]
-        found.update(conn.execute(
-            f"SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id IN ({','.join('?' * len(chunk))})",
-            chunk).fetchall())
-    return found
+    return {r[0]: r[1] for r in rows_in(conn, "SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id "
+                                              "WHERE f.id IN ({marks})", face_ids)}
 
 
 def resolve_person(conn: sqlite3.Connection, text: str) -> int:
@@ -38,7 +32,7 @@ def resolve_person(conn: sqlite3.Connection, text: str) -> int:
 
 def list_people(args: argparse.Namespace) -> int:
     _, conn = open_library(args)
-    with conn:
+    with closing(conn):
         everyone = [p for p in people.all_people(conn, include_hidden=True) if p.face_count or p.name]
         faces_of = {p.id: people.face_ids(conn, p.id) for p in everyone}
         unsorted = people.unsorted_face_ids(conn, include_background=args.background)
@@ -68,60 +62,63 @@ def _confirmed(prompt: str, assume_yes: bool) -> bool:
 
 
 def person_action(args: argparse.Namespace) -> int:
-    config, conn = open_library(args)
-    with conn:
-        action = args.action
-        if action == "name":
-            pid = resolve_person(conn, args.person)
-            try:
-                decisions.name(conn, pid, args.name)
-            except decisions.NameTaken as taken:
-                if not args.merge:
-                    raise UsageError(f"{taken} — or repeat with --merge to merge person {pid} into {taken.owner.id}") from None
-                decisions.merge(conn, taken.owner.id, [pid])
-                say(f"merged person {pid} into {taken.owner.label}")
-                return 0
-            say(f"person {pid} is now {args.name!r}")
-        elif action == "merge":
-            target = resolve_person(conn, args.people[0])
-            decisions.merge(conn, target, [resolve_person(conn, p) for p in args.people[1:]])
-            say(f"merged into person {target}")
-        elif action == "move":
-            decisions.move(conn, [args.face], resolve_person(conn, args.person))
-        elif action == "new":
-            say(f"created person {decisions.new_person(conn, args.faces, args.name)}")
-        elif action == "split":
-            pid = resolve_person(conn, args.person)
-            groups = suggest_split(conn, pid)
-            if not groups:
-                say(f"person {pid}'s faces form one group: nothing to split")
-                return 0
-            for n, group in enumerate(groups):
-                say(f"  group {n + 1}: faces {', '.join(map(str, group))}{'  (stays)' if n == 0 else '  (new person)'}")
-            if not args.apply:
-                say("preview only: repeat with --apply to split")
-                return 0
-            created = decisions.split(conn, pid, groups)
-            say(f"split person {pid}: new people {', '.join(map(str, created))}")
-        elif action == "reject":
-            decisions.reject(conn, args.faces)
-        elif action in ("hide", "show"):
-            decisions.hide(conn, resolve_person(conn, args.person), hidden=action == "hide")
-        elif action == "cover":
-            decisions.set_cover(conn, resolve_person(conn, args.person), args.face)
-        elif action == "forget":
-            pid = resolve_person(conn, args.person)
-            if not _confirmed(f"Forget person {pid} for good (faces, embeddings and crops)?", args.yes):
-                say("nothing forgotten")
-                return 1
-            say(f"forgot person {pid}: {decisions.forget(conn, pid, CachePaths(config.cache_dir))} faces wiped")
+    with library_from(args) as library, closing(library.reader()) as conn:
+        return _act(args, library, conn)
+
+
+def _act(args: argparse.Namespace, library, conn: sqlite3.Connection) -> int:
+    """One person action as a Library operation (one transaction, on the library's writer)."""
+    action = args.action
+    if action == "name":
+        pid = resolve_person(conn, args.person)
+        try:
+            library.rename(pid, args.name).result()
+        except decisions.NameTaken as taken:
+            if not args.merge:
+                raise UsageError(f"{taken} — or repeat with --merge to merge person {pid} into {taken.owner.id}") from None
+            library.merge(taken.owner.id, [pid]).result()
+            say(f"merged person {pid} into {taken.owner.label}")
+            return 0
+        say(f"person {pid} is now {args.name!r}")
+    elif action == "merge":
+        target = resolve_person(conn, args.people[0])
+        library.merge(target, [resolve_person(conn, p) for p in args.people[1:]]).result()
+        say(f"merged into person {target}")
+    elif action == "move":
+        library.move_faces([args.face], resolve_person(conn, args.person)).result()
+    elif action == "new":
+        say(f"created person {library.new_person(args.faces, args.name).result()[0]}")
+    elif action == "split":
+        pid = resolve_person(conn, args.person)
+        groups, _ = library.suggest_split(pid).result()
+        if not groups:
+            say(f"person {pid}'s faces form one group: nothing to split")
+            return 0
+        for n, group in enumerate(groups):
+            say(f"  group {n + 1}: faces {', '.join(map(str, group))}{'  (stays)' if n == 0 else '  (new person)'}")
+        if not args.apply:
+            say("preview only: repeat with --apply to split")
+            return 0
+        created, _ = library.split(pid, groups).result()
+        say(f"split person {pid}: new people {', '.join(map(str, created))}")
+    elif action == "reject":
+        library.reject(args.faces).result()
+    elif action in ("hide", "show"):
+        library.hide(resolve_person(conn, args.person), action == "hide").result()
+    elif action == "cover":
+        library.set_cover(resolve_person(conn, args.person), args.face).result()
+    elif action == "forget":
+        pid = resolve_person(conn, args.person)
+        if not _confirmed(f"Forget person {pid} for good (faces, embeddings and crops)?", args.yes):
+            say("nothing forgotten")
+            return 1
+        say(f"forgot person {pid}: {library.forget(pid).result()[0]} faces wiped")
     return 0
 
 
 def recluster_cmd(args: argparse.Namespace) -> int:
-    _, conn = open_library(args)
-    with conn:
-        report = recluster(conn)
+    with library_from(args) as library:
+        report, _ = library.recluster().result()
     if args.json:
         emit_json(report.__dict__)
     else:
@@ -131,9 +128,9 @@ def recluster_cmd(args: argparse.Namespace) -> int:
 
 
 def undo_cmd(args: argparse.Namespace) -> int:
-    _, conn = open_library(args)
-    with conn:
-        say(f"undone: {decisions.undo(conn)}")
+    with library_from(args) as library:
+        summary, _ = library.undo().result()
+    say(f"undone: {summary}")
     return 0
 
 
@@ -141,7 +138,7 @@ def history_cmd(args: argparse.Namespace) -> int:
     import datetime as dt
 
     _, conn = open_library(args)
-    with conn:
+    with closing(conn):
         entries = history.listing(conn, args.limit)
     if args.json:
         emit_json([e.__dict__ for e in entries])

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from faceorg.cli.context import add_db_flag, add_json_flag, open_library
+from faceorg.cli.context import add_db_flag, add_json_flag, library_from
 from faceorg.cli.output import emit_json, say
 from faceorg.cli.progress_bar import ProgressBar
 from faceorg.scan.progress import ScanSummary
-from faceorg.scan.scanner import Scanner
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -18,14 +17,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.add_argument("--device", help="auto (default), cpu or cuda")
     p.add_argument("--embedder", help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)")
-    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 40)")
+    p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
+    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)")
     p.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
                    help="run the models on Ray (pip install 'faceorg[cluster]'): alone, a local runtime on all cores; "
                         "with auto or ray://host:10001, join that cluster")
     p.set_defaults(run=run)
 
 
+def _wait(future):
+    """Wait in short steps, so Ctrl-C reaches the main thread while the scan runs on the writer."""
+    from concurrent.futures import TimeoutError as Pending
+
+    while True:
+        try:
+            return future.result(timeout=0.2)
+        except Pending:
+            continue
+
+
 def print_summary(summary: ScanSummary) -> None:
+    if summary.resumed_grouped or summary.resumed_previews:
+        say(f"Finished what an interrupted scan left: {summary.resumed_grouped} faces grouped, "
+            f"{summary.resumed_previews} photos' previews made")
     say(f"{'Cancelled' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
         f"{summary.scanned} photos scanned, {summary.unchanged} unchanged (skipped), "
         f"{summary.moved} moved or renamed, {summary.vanished} vanished, {summary.faces} faces found, "
@@ -36,26 +50,25 @@ def print_summary(summary: ScanSummary) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "ray", None):
-        from faceorg.cluster.cli import check_ray
+    ray_address = getattr(args, "ray", None)
+    scanner_factory, runtimes = None, []
+    if ray_address:
+        from faceorg.cluster.cli import check_ray, ray_scanner_factory  # Ray is imported only for --ray
 
-        check_ray(args.ray)
-    config, conn = open_library(args)
-    runtime = None
-    if getattr(args, "ray", None):
-        from faceorg.cluster.cli import ray_scanner  # Ray is imported only for --ray
-
-        scanner, runtime = ray_scanner(conn, config, args.ray)
-    else:
-        scanner = Scanner(conn, config)
+        check_ray(ray_address)
+        scanner_factory = ray_scanner_factory(ray_address, runtimes)
     try:
-        summary = scanner.scan(args.paths, progress=ProgressBar())
-    except KeyboardInterrupt:
-        say("Interrupted: everything scanned so far is saved; run the same scan again to continue.")
-        return 130
+        with library_from(args, scanner_factory=scanner_factory) as library:
+            future = library.scan(args.paths, progress=ProgressBar(), on_wait=lambda: say(
+                "Another scan of this library is running; waiting for it to finish (Ctrl-C to stop waiting)..."))
+            try:
+                summary = _wait(future)
+            except KeyboardInterrupt:  # Ctrl-C is Cancel: the scan stops after the photo it is storing
+                library.control.cancel()
+                say("Interrupted: everything scanned so far is saved; run the same scan again to continue.")
+                return 130
     finally:
-        conn.close()
-        if runtime is not None:
+        for runtime in runtimes:
             runtime.close()
     print_summary(summary)
     if args.json:

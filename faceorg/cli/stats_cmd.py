@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 
 from faceorg.cli.context import add_db_flag, add_json_flag, open_library
 from faceorg.cli.output import emit_json
@@ -18,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config, conn = open_library(args)
-    with conn:
+    with closing(conn):
         s = stats(conn)
     if args.json:
         emit_json({

@@ -18,6 +18,19 @@ def check_ray(address: str) -> None:
         raise UsageError("--ray needs Ray: pip install 'faceorg[cluster]'") from None
 
 
+def ray_scanner_factory(address: str, runtimes: list):
+    """A Library scanner factory that runs the scan on Ray; each runtime it opens is appended to
+    `runtimes` so the caller can close it."""
+
+    def factory(conn: sqlite3.Connection, config: Config, cache):
+        scanner, runtime = ray_scanner(conn, config, address)
+        scanner.cache = cache
+        runtimes.append(runtime)
+        return scanner
+
+    return factory
+
+
 def ray_scanner(conn: sqlite3.Connection, config: Config, address: str):
     """A RayScanner on a local runtime (address `local`) or on the cluster at `address`."""
     from faceorg.cluster.scanner import RayScanner

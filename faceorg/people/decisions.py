@@ -16,6 +16,7 @@ from faceorg.core.person import AssignedBy, Person
 from faceorg.people.cover import refresh_covers
 from faceorg.store import history, people
 from faceorg.store.cache import CachePaths
+from faceorg.store.chunked import rows_in
 from faceorg.store.db import transaction
 from faceorg.store.faces import wipe_biometrics
 
@@ -44,8 +45,7 @@ def _require_faces(conn: sqlite3.Connection, face_ids: Iterable[int]) -> list[in
     face_ids = sorted(set(int(i) for i in face_ids))
     if not face_ids:
         raise DecisionError("no faces given")
-    found = {r[0] for r in conn.execute(
-        f"SELECT id FROM faces WHERE forgotten = 0 AND id IN ({','.join('?' * len(face_ids))})", face_ids)}
+    found = {r[0] for r in rows_in(conn, "SELECT id FROM faces WHERE forgotten = 0 AND id IN ({marks})", face_ids)}
     missing = [i for i in face_ids if i not in found]
     if missing:
         raise DecisionError(f"there is no face {', '.join(map(str, missing))}")
@@ -193,9 +193,9 @@ def forget(conn: sqlite3.Connection, person_id: int, cache: CachePaths) -> int:
         faces = [r[0] for r in conn.execute("SELECT id FROM faces WHERE person_id = ?", (person_id,))]
         wipe_biometrics(conn, faces)
         people.delete(conn, person_id)
-        history.scrub_person(conn, person_id, person.name)
+        gone = history.forget_person(conn, person_id, person.name)
         history.record(conn, "forget", f"forgot {'a person' if person.name else person.label} ({len(faces)} faces)",
-                       {"person": person_id}, undoable=False)
+                       {"person": person_id, "people": sorted(gone)}, undoable=False)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old pages stays in the WAL file
     cache.remove_crops(faces)
     return len(faces)

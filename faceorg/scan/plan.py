@@ -61,7 +61,8 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
             try:
                 stat = path.stat()
             except OSError as error:
-                plan.unreadable.append((path, folder_id, f"read: cannot read file information: {error.strerror or error}"))
+                reason = f"read: cannot read file information: {error.strerror or error}"
+                plan.unreadable.append((path, folder_id, reason))
                 continue
             row = known.get(key) or (photos.get_by_path(conn, key) if not root.is_dir() else None)
             if row and row.status != PhotoStatus.MISSING and row.size == stat.st_size and row.mtime == stat.st_mtime:

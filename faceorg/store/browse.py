@@ -9,6 +9,8 @@ import os
 import sqlite3
 from dataclasses import dataclass
 
+from faceorg.store.chunked import execute_in, rows_in
+
 
 @dataclass(frozen=True)
 class GridPhoto:
@@ -29,11 +31,14 @@ class Folder:
 def photo_rows(conn: sqlite3.Connection, photo_ids: list[int]) -> list[GridPhoto]:
     """Grid rows for some photo ids, in the order given (the grid loads them a page at a time)."""
     found: dict[int, GridPhoto] = {}
-    for start in range(0, len(photo_ids), 900):
-        chunk = [int(i) for i in photo_ids[start:start + 900]]
-        for r in conn.execute(f"SELECT id, path, hash, name, COALESCE(taken_at, mtime) FROM photos WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            found[r[0]] = GridPhoto(*r)
+    for r in rows_in(conn, "SELECT id, path, hash, name, COALESCE(taken_at, mtime) FROM photos WHERE id IN ({marks})", photo_ids):
+        found[r[0]] = GridPhoto(*r)
     return [found[int(i)] for i in photo_ids if int(i) in found]
+
+
+def photo_size(conn: sqlite3.Connection, photo_id: int) -> tuple[int, int] | None:
+    row = conn.execute("SELECT width, height FROM photos WHERE id = ?", (photo_id,)).fetchone()
+    return (row[0], row[1]) if row and row[0] and row[1] else None
 
 
 def folders(conn: sqlite3.Connection) -> list[Folder]:
@@ -45,16 +50,16 @@ def folders(conn: sqlite3.Connection) -> list[Folder]:
 
 
 def remove_folder(conn: sqlite3.Connection, folder_id: int) -> list[int]:
-    """Forget a folder's photos and their faces (the files stay untouched); returns the face ids gone."""
+    """Forget a folder's photos and their faces (the files stay untouched); returns the face ids gone.
+    Several statements: the caller runs it in one transaction."""
     path = conn.execute("SELECT path FROM folders WHERE id = ?", (folder_id,)).fetchone()
     if path is None:
         return []
     prefix = path[0].rstrip(os.sep) + os.sep
     photo_ids = [r[0] for r in conn.execute(
         "SELECT id FROM photos WHERE folder_id = ? OR substr(path, 1, ?) = ?", (folder_id, len(prefix), prefix))]
-    marks = ",".join(str(i) for i in photo_ids) or "NULL"
-    face_ids = [r[0] for r in conn.execute(f"SELECT id FROM faces WHERE photo_id IN ({marks})")]
-    conn.execute(f"DELETE FROM photos WHERE id IN ({marks})")
+    face_ids = [r[0] for r in rows_in(conn, "SELECT id FROM faces WHERE photo_id IN ({marks})", photo_ids)]
+    execute_in(conn, "DELETE FROM photos WHERE id IN ({marks})", photo_ids)
     conn.execute("DELETE FROM folders WHERE id = ?", (folder_id,))
     conn.execute("DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)")
     return face_ids
@@ -83,9 +88,6 @@ def person_faces(conn: sqlite3.Connection, person_id: int | None, include_backgr
 
 
 def person_names(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str | None]:
-    if not face_ids:
-        return {}
-    rows = conn.execute(
-        f"""SELECT f.id, COALESCE(pe.name, 'Person ' || pe.id) FROM faces f LEFT JOIN people pe ON pe.id = f.person_id
-            WHERE f.id IN ({','.join('?' * len(face_ids))})""", face_ids).fetchall()
+    rows = rows_in(conn, """SELECT f.id, COALESCE(pe.name, 'Person ' || pe.id) FROM faces f
+                            LEFT JOIN people pe ON pe.id = f.person_id WHERE f.id IN ({marks})""", face_ids)
     return {r[0]: r[1] for r in rows}

@@ -1,11 +1,13 @@
 """Where cached thumbnails and face crops live on disk (under the user cache dir).
 
 Thumbnails are keyed by content hash, so a renamed photo keeps its thumbnail; face
-crops are keyed by face id, so forgetting a face removes exactly its crop.
+crops are keyed by face id, so forgetting a face removes exactly its crop. Face ids are
+only unique within one library file, so each library has its own folder (`for_library`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,13 @@ from pathlib import Path
 @dataclass(frozen=True)
 class CachePaths:
     root: Path
+
+    @classmethod
+    def for_library(cls, cache_dir: Path, db_path: Path) -> CachePaths:
+        """The cache of one library file: a folder named after the file's resolved path."""
+        resolved = Path(db_path).expanduser().resolve()
+        key = hashlib.sha1(str(resolved).encode()).hexdigest()[:12]
+        return cls(Path(cache_dir) / "libraries" / f"{resolved.stem}-{key}")
 
     def thumbnail(self, content_hash: str) -> Path:
         return self.root / "thumbs" / content_hash[:2] / f"{content_hash}.jpg"

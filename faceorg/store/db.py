@@ -15,7 +15,6 @@ from pathlib import Path
 from faceorg.core.errors import FaceorgError
 from faceorg.store.migrations import LATEST, MIGRATIONS
 
-
 APPLICATION_ID = 0x46434F52
 """b"FCOR": what `PRAGMA application_id` holds in every faceorg library."""
 _OUR_TABLES = frozenset({"folders", "photos", "faces", "model_sets"})
@@ -118,7 +117,21 @@ def migrate_to_latest(conn: sqlite3.Connection, target: int = LATEST) -> int:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One atomic unit of work: committed whole or rolled back whole (Ctrl-C included)."""
+    """One atomic unit of work: committed whole or rolled back whole (Ctrl-C included).
+
+    Nested inside another transaction it is a savepoint, so a Library operation can wrap
+    decisions that open their own transactions and still be one atomic change."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested")  # the same name nests: ROLLBACK TO finds the innermost
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        else:
+            conn.execute("RELEASE nested")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -128,3 +141,4 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+

@@ -10,6 +10,7 @@ import numpy as np
 
 from faceorg.core.expression import top_expression
 from faceorg.core.face import Box, FaceRecord
+from faceorg.store.chunked import rows_in
 from faceorg.store.codec import from_json, pack_vector, to_json, unpack_matrix, unpack_vector
 
 
@@ -66,22 +67,16 @@ def _record(row: sqlite3.Row, attributes: dict[str, float]) -> FaceRecord:
 
 def _attributes_of(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, dict[str, float]]:
     found: dict[int, dict[str, float]] = {i: {} for i in face_ids}
-    for start in range(0, len(face_ids), 900):
-        chunk = face_ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT face_id, name, p FROM face_attributes WHERE face_id IN ({marks})", chunk):
-            found[row["face_id"]][row["name"]] = row["p"]
+    for row in rows_in(conn, "SELECT face_id, name, p FROM face_attributes WHERE face_id IN ({marks})", face_ids):
+        found[row["face_id"]][row["name"]] = row["p"]
     return found
 
 
 def load(conn: sqlite3.Connection, face_ids: list[int]) -> list[StoredFace]:
     """Faces by id, in the order asked."""
     rows: dict[int, sqlite3.Row] = {}
-    for start in range(0, len(face_ids), 900):
-        chunk = face_ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT * FROM faces WHERE id IN ({marks})", chunk):
-            rows[row["id"]] = row
+    for row in rows_in(conn, "SELECT * FROM faces WHERE id IN ({marks})", face_ids):
+        rows[row["id"]] = row
     present = [i for i in face_ids if i in rows]
     attributes = _attributes_of(conn, present)
     return [StoredFace(i, rows[i]["photo_id"], _record(rows[i], attributes[i])) for i in present]

@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 from faceorg.core.person import AssignedBy, Person
+from faceorg.store.chunked import rows_in
 
 ELIGIBLE = "f.forgotten = 0 AND f.background = 0 AND f.embedding IS NOT NULL"
 """Faces that take part in people: analysed, not forgotten, not background."""
@@ -96,10 +97,8 @@ def assign(conn: sqlite3.Connection, face_ids: list[int], person_id: int | None,
 
 def assignments(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, tuple[int | None, str | None]]:
     found: dict[int, tuple[int | None, str | None]] = {}
-    for start in range(0, len(face_ids), 900):
-        chunk = face_ids[start:start + 900]
-        for row in conn.execute(f"SELECT id, person_id, assigned_by FROM faces WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            found[row[0]] = (row[1], row[2])
+    for row in rows_in(conn, "SELECT id, person_id, assigned_by FROM faces WHERE id IN ({marks})", face_ids):
+        found[row[0]] = (row[1], row[2])
     return found
 
 

@@ -38,12 +38,14 @@ def _report_uncaught(kind, error, tb) -> None:
 
 
 def run_app(config: Config | None = None, argv: list[str] | None = None) -> int:
+    from faceorg.scan.resume import finish_pending_at_start
     from faceorg.ui.main_window import MainWindow
 
     config = config or load_config()
     start_logging(config)
     app = create_app(argv)
     sys.excepthook = _report_uncaught
+    finish_pending_at_start(config)  # what an interrupted scan left (issue 12)
     window = MainWindow(config)
     if os.environ.get("FACEORG_EXIT_AFTER_PAINT") == "1":
         _quit_after_first_paint(app, window)

@@ -6,9 +6,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 from superqt import QLabeledRangeSlider
 
+from faceorg.core.calibration import ExpressionRule
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
 from faceorg.core.person import Person
+from faceorg.ui.flow import FlowLayout
 
 AGE_MIN, AGE_MAX = 0, 100
 EXPRESSION_LABELS = {"angry": "Angry", "disgust": "Disgust", "fear": "Fear", "happy": "Happy",
@@ -46,40 +48,59 @@ class TriStateToggle(QToolButton):
         self.style().polish(self)
 
 
+def expression_label(name: str, rule: ExpressionRule) -> str:
+    """'Happy, at least 85 % sure': the filter's measured precision, rounded down to 5 %."""
+    precision = rule.precision(name)
+    if precision is None:
+        return EXPRESSION_LABELS[name]
+    return f"{EXPRESSION_LABELS[name]}, at least {int(precision * 20) * 5} % sure"
+
+
 class FilterBar(QWidget):
-    """Emits `changed(Filter)` shortly after the user stops changing it."""
+    """Emits `changed(Filter)` shortly after the user stops changing it.
+
+    Only the expressions whose filter was measured to be right at least 70 % of the time
+    are offered (core.calibration); the viewer shows the others with a word of doubt.
+    """
 
     changed = Signal(object)
     saveRequested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, rule: ExpressionRule | None = None):
         super().__init__(parent)
         self.setObjectName("filterBar")
-        layout = QHBoxLayout(self)
+        layout = FlowLayout(self)  # wraps onto more rows in a narrow window
         layout.setContentsMargins(8, 4, 8, 4)
+        self.rule = rule or ExpressionRule.load()
+        self.flow = layout
         self.expression_buttons: dict[str, QToolButton] = {}
-        for name in EXPRESSIONS:
-            button = QToolButton(text=EXPRESSION_LABELS[name], checkable=True, objectName=f"expr-{name}")
+        for name in (n for n in EXPRESSIONS if self.rule.offered(n)):
+            button = QToolButton(text=expression_label(name, self.rule), checkable=True, objectName=f"expr-{name}")
+            button.setToolTip("Photos with a face showing this expression; measured on labelled photos, "
+                              "the others were too often wrong to offer")
             button.toggled.connect(self._schedule)
             self.expression_buttons[name] = button
             layout.addWidget(button)
-        layout.addSpacing(12)
-        layout.addWidget(QLabel("Age"))
+        age_box = QWidget(objectName="ageBox")
+        age_row = QHBoxLayout(age_box)
+        age_row.setContentsMargins(12, 0, 4, 0)
+        age_row.addWidget(QLabel("Age"))
         self.age = QLabeledRangeSlider(Qt.Orientation.Horizontal)
         self.age.setRange(AGE_MIN, AGE_MAX)
         self.age.setValue((AGE_MIN, AGE_MAX))
         self.age.setEdgeLabelMode(QLabeledRangeSlider.EdgeLabelMode.NoLabel)
-        self.age.setMinimumWidth(180)
+        self.age.setMinimumWidth(200)
+        self.age.setContentsMargins(14, 0, 14, 0)  # room for the handles' value labels at the ends
         self.age.valueChanged.connect(self._schedule)
-        layout.addWidget(self.age)
-        self.attribute_row = QHBoxLayout()
-        layout.addLayout(self.attribute_row)
+        age_row.addWidget(self.age)
+        layout.addWidget(age_box)
         self.attribute_toggles: dict[str, TriStateToggle] = {}
         self.person = QComboBox(objectName="personFilter")
         self.person.addItem("Anyone", None)
+        self.person.setMinimumContentsLength(12)
+        self.person.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.person.currentIndexChanged.connect(self._schedule)
         layout.addWidget(self.person)
-        layout.addStretch(1)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear)
         layout.addWidget(self.clear_button)
@@ -98,7 +119,7 @@ class FilterBar(QWidget):
                 toggle = TriStateToggle(name)
                 toggle.stateChanged.connect(self._schedule)
                 self.attribute_toggles[name] = toggle
-                self.attribute_row.addWidget(toggle)
+                self.flow.insert_widget(self.flow.index_of(self.person), toggle)
 
     def set_people(self, people: list[Person]) -> None:
         current = self.person.currentData()

@@ -1,44 +1,45 @@
-"""The main window: sidebar, pages, filter bar, status area, menus; wires them to the library.
+"""The main window: sidebar, pages, filter bar, status area, menus; a client of the Library.
 
-Reads go through the `QueryRunner` (pool threads), scans and re-clustering through the
-`LibraryWorker` (its own thread); user decisions are short transactions here.
+Reads go through the `QueryRunner` (pool threads); every change (a scan, a decision, an undo)
+is a Library operation that runs on its writer thread and reports what changed, so only the
+views that show it reload. The window holds no connection of its own for writing and no SQL.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMetaObject, QModelIndex, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter, QStackedWidget
 
 from faceorg.config import Config
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
+from faceorg.core.plural import count
+from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
-from faceorg.people.split import suggest_split
 from faceorg.store import browse, people
 from faceorg.store import faces as face_repo
-from faceorg.store.cache import CachePaths
-from faceorg.store.db import connect
-from faceorg.store.face_index import FaceIndex
 from faceorg.ui import dialogs
 from faceorg.ui.app_style import style_sheet
 from faceorg.ui.delegate import model_value
 from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
 from faceorg.ui.queries import QueryRunner
-from faceorg.ui.scan_status import ScanStatus
+from faceorg.ui.review_page import ReviewPage
+from faceorg.ui.scan_status import MessageArea, ScanStatus
 from faceorg.ui.sidebar import Sidebar
 from faceorg.ui.thumbnails import ImageCache
 from faceorg.ui.viewer import PhotoViewer, load_for_screen
-from faceorg.ui.worker import start_worker
+from faceorg.ui.worker import LibraryWorker
+
+QUIT_WAIT_SECONDS = 1.5
+"""Quitting mid-scan waits this long for the scan to stop; then the process ends regardless
+(the photo being stored is rolled back by SQLite and scanned again next time)."""
 
 
 class MainWindow(QMainWindow):
-    scanRequested = Signal(list)
-    reclusterRequested = Signal()
     photosShown = Signal()  # the grid holds the answer to the current filter (tests wait on it)
 
     def __init__(self, config: Config, settings: QSettings | None = None, pipeline_factory=None):
@@ -48,18 +49,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("faceorg")
         self.setAcceptDrops(True)
         self.setStyleSheet(style_sheet())
-        self.conn = connect(config.db_path)  # short writes of user decisions
-        self.cache = CachePaths(config.cache_dir)
+        self.library = Library(config, pipeline_factory)
+        self.cache = self.library.cache
         self.images = ImageCache(self.cache, parent=self)
         self.queries = QueryRunner(config.db_path, self)
-        self.queries.failed.connect(lambda topic, text: self.statusBar().showMessage(f"Could not load {topic}: {text}", 8000))
-        self.worker, self.worker_thread = start_worker(config, pipeline_factory)
+        self.worker = LibraryWorker(self.library)
         self.scanning = False
         self.choice: tuple[str, object] = ("all", None)
-        self._indexes: dict[bool, tuple[int, FaceIndex]] = {}
-        self._index_locks = {True: threading.Lock(), False: threading.Lock()}
-        self._generation = 0
+        self.folder_paths: dict[int, str] = {}
+        self.everyone: list = []  # every person the sidebar last loaded (names for the move dialog)
         self._build()
+        self.queries.failed.connect(lambda topic, text: self.notify(f"Could not load {topic}: {text}"))
         self._connect_worker()
         self._build_menus()
         self._restore_settings()
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.empty = EmptyState()
         self.empty.addRequested.connect(self.add_folder_dialog)
-        self.photos = PhotosPage(self.images, self.conn)
+        self.photos = PhotosPage(self.images, self.library.reader())
         self.photos.filter_bar.changed.connect(lambda _f: self.load_photos())
         self.photos.filter_bar.saveRequested.connect(self.save_filter)
         self.photos.grid.activated.connect(self.open_photo)
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.people_page.forgetRequested.connect(self.forget_selected)
         self.people_page.show_hidden.toggled.connect(lambda _c: self.load_people())
         self.album = AlbumPage(self.images)
-        self.album.backRequested.connect(lambda: self.sidebar.select("people"))
+        self.album.backRequested.connect(self.back_to_people)
         self.album.renameRequested.connect(lambda: self.rename_person(self.album.person_id, None))
         self.album.rejectRequested.connect(self.reject_selected)
         self.album.moveRequested.connect(self.move_selected)
@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
         self.viewer = PhotoViewer()
         self.viewer.navigate.connect(self.step_photo)
         self.viewer.closed.connect(self.close_viewer)
-        for page in (self.empty, self.photos, self.people_page, self.album, self.viewer):
+        self.review_page = ReviewPage(self.library.reader(), self.images,
+                                      lambda op: self._run(self.library.submit(op), lambda _r: self.review_page.load()))
+        for page in (self.empty, self.photos, self.people_page, self.album, self.viewer, self.review_page):
             self.stack.addWidget(page)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -105,23 +107,38 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 1000])
         self.setCentralWidget(splitter)
+        self.messages = MessageArea()
+        self.messages.undoRequested.connect(self.undo)
+        self.statusBar().addPermanentWidget(self.messages, 1)
         self.scan_status = ScanStatus()
-        self.scan_status.pauseToggled.connect(self.worker.pause)
-        self.scan_status.cancelRequested.connect(self.worker.cancel)
-        self.statusBar().addPermanentWidget(self.scan_status, 1)
+        # plain flags, called directly (not queued behind the running scan)
+        self.scan_status.pauseToggled.connect(lambda paused: self.worker.pause(paused))
+        self.scan_status.cancelRequested.connect(lambda: self.worker.cancel())
+        self.statusBar().addPermanentWidget(self.scan_status)
         self.viewer_return = self.photos
         self.viewer_list: list[browse.GridPhoto] = []
         self.viewer_row = 0
 
     def _connect_worker(self) -> None:
-        self.scanRequested.connect(self.worker.scan)
-        self.reclusterRequested.connect(self.worker.recluster)
         self.worker.progress.connect(self.scan_status.show_progress)
         self.worker.scanFinished.connect(self._scan_finished)
         self.worker.libraryChanged.connect(self.refresh)
         self.worker.failed.connect(lambda text: dialogs.show_error(self, text))
-        self.worker.reclustered.connect(lambda r: self.statusBar().showMessage(
-            f"People regrouped: {r.clusters} groups, {r.unsorted} unsorted faces", 6000))
+
+    def notify(self, text: str, undo: bool = False) -> None:
+        """A message in the status bar (beside the scan's progress, never under it)."""
+        self.messages.show_message(text, undo)
+
+    def _run(self, future, on_done=None, on_error=None) -> None:
+        """An operation's outcome: its message (with Undo when it can be undone), or its refusal."""
+
+        def done(result, changes: OpChanges) -> None:
+            if changes.message:
+                self.notify(changes.message, changes.undoable)
+            if on_done is not None:
+                on_done(result)
+
+        self.worker.run(future, done, on_error)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -145,7 +162,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self._action(view, "Sort by &Date Taken", lambda: self.set_order("taken"), "Ctrl+1")
         self._action(view, "Sort by &Name", lambda: self.set_order("name"), "Ctrl+2")
-        self._action(view, "&People", lambda: self.sidebar.select("people"), "Ctrl+P")
+        self._action(view, "&People", self.back_to_people, "Ctrl+P")
         self._action(view, "&All Photos", lambda: self.sidebar.select("all"), "Ctrl+L")
         self._action(view, "Clear &Filters", self.photos.filter_bar.clear, "Ctrl+Backspace")
         people_menu = bar.addMenu("&People")
@@ -155,7 +172,7 @@ class MainWindow(QMainWindow):
         self._action(people_menu, "New Person from &Selection", self.new_person_from_selection, "Ctrl+N")
         self._action(people_menu, "&Hide Person", self.hide_selected, "Ctrl+H")
         self._action(people_menu, "&Forget Person…", self.forget_selected)
-        self._action(people_menu, "&Regroup All People", self.reclusterRequested.emit)
+        self._action(people_menu, "&Regroup All People", lambda: self._run(self.library.recluster()))
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About faceorg", lambda: dialogs.show_about(self))
 
@@ -169,9 +186,14 @@ class MainWindow(QMainWindow):
         self.order = str(self.settings.value("grid/order", "taken"))
         self.sidebar.set_filters(list(self.saved_filters()))
 
+    @property
+    def _filters_key(self) -> str:
+        """Saved filters belong to one library (they name its people): keyed like its cache folder."""
+        return f"filters/{self.cache.root.name}"
+
     def saved_filters(self) -> dict[str, dict]:
         try:
-            return json.loads(str(self.settings.value("filters/saved", "{}")))
+            return json.loads(str(self.settings.value(self._filters_key, "{}")))
         except ValueError:
             return {}
 
@@ -180,31 +202,56 @@ class MainWindow(QMainWindow):
         if ok and name.strip():
             saved = self.saved_filters()
             saved[name.strip()] = filter_to_dict(flt)
-            self.settings.setValue("filters/saved", json.dumps(saved))
+            self.settings.setValue(self._filters_key, json.dumps(saved))
             self.sidebar.set_filters(list(saved))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("grid/order", self.order)
-        self.worker.cancel()
-        QMetaObject.invokeMethod(self.worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
-        self.worker.deleteLater()  # deleted by its own thread as that thread ends
-        self.worker_thread.quit()
-        self.worker_thread.wait(30000)
-        self.queries.wait_idle()
-        self.images.wait_idle()
-        self.conn.close()
+        self.library.close(QUIT_WAIT_SECONDS)
+        self.queries.wait_idle(2000)
+        self.images.wait_idle(2000)
+        self.photos.model.conn.close()
         super().closeEvent(event)
 
     # -- drag and drop, folders, scans ---------------------------------------------
+    @staticmethod
+    def _read_only_action(event) -> Qt.DropAction | None:
+        """The app only reads dropped files: Copy (or Link), never Move, whatever was proposed."""
+        offered = event.possibleActions()
+        for action in (Qt.DropAction.CopyAction, Qt.DropAction.LinkAction):
+            if offered & action:
+                return action
+        return None
+
+    def _set_drop_highlight(self, on: bool) -> None:
+        self.stack.setProperty("dropTarget", on)
+        self.stack.style().unpolish(self.stack)
+        self.stack.style().polish(self.stack)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(url.isLocalFile() for url in event.mimeData().urls()):
-            event.acceptProposedAction()
+        action = self._read_only_action(event)
+        if action is not None and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.setDropAction(action)
+            event.accept()
+            self._set_drop_highlight(True)
+
+    def dragMoveEvent(self, event) -> None:
+        action = self._read_only_action(event)
+        if action is not None:
+            event.setDropAction(action)
+            event.accept()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_highlight(False)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_highlight(False)
+        action = self._read_only_action(event)
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
+        if paths and action is not None:
+            event.setDropAction(action)
+            event.accept()
             self.scan_paths(paths)
 
     def add_folder_dialog(self) -> None:
@@ -214,18 +261,17 @@ class MainWindow(QMainWindow):
 
     def scan_paths(self, paths: list[str]) -> None:
         if self.scanning:
-            self.statusBar().showMessage("A scan is already running; the new folders will be added when it ends.", 5000)
+            self.notify("A scan is already running; the new folders will be added when it ends.")
             self._queued = getattr(self, "_queued", []) + paths
             return
         self.scanning = True
         self.scan_status.set_running(True)
         self.scan_status.label.setText("Preparing scan…")
-        self.scanRequested.emit(list(paths))
+        self.worker.scan(list(paths))
 
     def rescan(self) -> None:
-        folders = [f.path for f in browse.folders(self.conn)]
-        if folders:
-            self.scan_paths(folders)
+        if self.folder_paths:
+            self.scan_paths(list(self.folder_paths.values()))
 
     def _scan_finished(self, summary) -> None:
         self.scanning = False
@@ -241,39 +287,26 @@ class MainWindow(QMainWindow):
             return
         if dialogs.confirm(self, "Remove Folder", "Remove this folder's photos and faces from the library? "
                            "The photos themselves stay where they are, untouched.", "Remove"):
-            with self.conn:
-                gone = browse.remove_folder(self.conn, int(value))
-            self.cache.remove_crops(gone)
-            self.sidebar.select("all")
-            self.refresh()
+            self._run(self.library.remove_folder(int(value)), lambda _gone: self.sidebar.select("all"))
 
     # -- what the sidebar shows ----------------------------------------------------
-    def face_index(self, conn, with_faces: bool = True) -> FaceIndex:
-        """The filter snapshot, reloaded (on a pool thread) after the library changed. An
-        unfiltered grid makes do with the photo order alone, so the first paint is quick."""
-        generation = self._generation
-        full = self._indexes.get(True)
-        if full is not None and full[0] == generation:
-            return full[1]
-        with self._index_locks[with_faces]:  # one lock per kind: the quick one never waits for the full one
-            cached = self._indexes.get(with_faces)
-            if cached is None or cached[0] != generation:
-                cached = (generation, FaceIndex.load(conn, with_faces=with_faces))
-                self._indexes[with_faces] = cached
-            return cached[1]
-
-    def refresh(self) -> None:
-        self._generation += 1
-        self.show_choice(*self.choice, keep_page=True)
-        self.queries.ask("sidebar", self._sidebar_data, self._show_sidebar)
+    def refresh(self, changes: OpChanges | None = None) -> None:
+        """Reload what `changes` touched (everything when None)."""
+        changes = changes or OpChanges(people=True, faces=True, photos=True)
+        if changes.snapshot_stale or self.choice[0] in ("people", "unsorted"):
+            self.show_choice(*self.choice, keep_page=True)
+        if changes.people or changes.snapshot_stale:
+            self.queries.ask("sidebar", self._sidebar_data, self._show_sidebar)
 
     def _sidebar_data(self, conn):
-        index = self.face_index(conn)
+        index = self.library.snapshot(conn)
         everyone = people.all_people(conn, counts=index.person_counts())
         return browse.folders(conn), everyone, len(index.unsorted_faces()), index.attribute_names, len(index.photo_ids)
 
     def _show_sidebar(self, data) -> None:
         folders, people_list, unsorted, attributes, photo_total = data
+        self.folder_paths = {f.id: f.path for f in folders}
+        self.everyone = people_list
         self.sidebar.set_folders(folders)
         named = [p for p in people_list if p.face_count and not p.hidden]
         self.sidebar.set_counts(photo_total, len(named), unsorted)
@@ -293,12 +326,12 @@ class MainWindow(QMainWindow):
                 saved = self.saved_filters().get(str(value))
                 if saved:
                     self.photos.filter_bar.apply(filter_from_dict(saved))
-            self.photos.title.setText({"all": "All photos", "folder": "Folder", "filter": str(value)}[kind])
+            self.photos.title.setText(self._page_title())
             if self.stack.currentWidget() is not self.empty:
                 self.stack.setCurrentWidget(self.photos)
             self.load_photos()
         elif kind == "people":
-            if not (keep_page and self.stack.currentWidget() is self.album):
+            if not (keep_page and self.stack.currentWidget() in (self.album, self.viewer)):
                 self.stack.setCurrentWidget(self.people_page)
             self.load_people()
             if keep_page and self.stack.currentWidget() is self.album:
@@ -306,30 +339,55 @@ class MainWindow(QMainWindow):
         elif kind == "unsorted":
             self.stack.setCurrentWidget(self.album)
             self.load_album(None)
+        elif kind == "review":
+            self.stack.setCurrentWidget(self.review_page)
+            self.review_page.load()
 
     def set_order(self, order: str) -> None:
         self.order = order
         self.load_photos()
 
+    def back_to_people(self) -> None:
+        """From an album or the viewer back to the people grid (‹ People, the sidebar, Ctrl+P, Esc)."""
+        self.sidebar.select("people")
+        self.stack.setCurrentWidget(self.people_page)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.stack.currentWidget() is self.album and self.album.person_id is not None:
+            self.back_to_people()
+            return
+        super().keyPressEvent(event)
+
+    def _page_title(self) -> str:
+        kind, value = self.choice
+        if kind == "folder":
+            path = self.folder_paths.get(value, "")
+            return Path(path).name or path or "Folder"
+        return str(value) if kind == "filter" else "All photos"
+
     def load_photos(self) -> None:
         flt = self.photos.filter_bar.current()
         folder = self.choice[1] if self.choice[0] == "folder" else None
         order = self.order
-        self.queries.ask("photos", lambda conn: self.face_index(conn, not flt.is_empty).photos(flt, order, folder), self._show_photos)
+        self.queries.ask("photos", lambda conn: self.library.snapshot(conn, not flt.is_empty).photos(flt, order, folder),
+                         self._show_photos)
 
     def _show_photos(self, ids) -> None:
         flt = self.photos.filter_bar.current()
-        base = {"all": "All photos", "folder": "Folder", "filter": str(self.choice[1])}.get(self.choice[0], "All photos")
-        self.photos.title.setText(base if flt.is_empty or self.choice[0] == "filter" else f"{base} · {describe_filter(flt)}")
+        base = self._page_title()
+        title = base if flt.is_empty or self.choice[0] == "filter" else f"{base} · {describe_filter(flt)}"
+        self.photos.title.setText(title)
+        self.photos.title.setToolTip(title)
         self.photos.model.set_ids(ids)
-        self.photos.count.setText(f"{len(ids)} photo{'s' if len(ids) != 1 else ''}")
+        self.photos.count.setText(count(len(ids), "photo"))
+        self.photos.show_no_results(len(ids) == 0, not flt.is_empty)
         self.photosShown.emit()
 
     def load_people(self) -> None:
         hidden = self.people_page.show_hidden.isChecked()
 
         def fetch(conn):
-            counts = self.face_index(conn).person_counts()
+            counts = self.library.snapshot(conn).person_counts()
             return [p for p in people.all_people(conn, include_hidden=hidden, counts=counts) if p.face_count]
 
         self.queries.ask("people", fetch, self.people_page.model.set_items)
@@ -345,10 +403,11 @@ class MainWindow(QMainWindow):
 
     def _show_album(self, person_id, person, tiles) -> None:
         if person_id is not None and person is None:
-            self.sidebar.select("people")
+            self.back_to_people()
             return
+        self.album_person = person
         title = "Unsorted faces" if person_id is None else person.label
-        subtitle = f"{len(tiles)} face{'s' if len(tiles) != 1 else ''}"
+        subtitle = count(len(tiles), "face")
         if person_id is None:
             subtitle += " · select faces and name them"
         self.album.show_person(person_id, title, subtitle)
@@ -380,7 +439,7 @@ class MainWindow(QMainWindow):
 
         def fetch(conn):
             found = face_repo.of_photo(conn, photo.id)
-            dims = conn.execute("SELECT width, height FROM photos WHERE id = ?", (photo.id,)).fetchone()
+            dims = browse.photo_size(conn, photo.id)
             return load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, [f.id for f in found])
 
         self.queries.ask("viewer", fetch, lambda data: self.viewer.show_photo(photo.path, *data))
@@ -401,15 +460,6 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         return {self.photos: self.photos.grid, self.people_page: self.people_page.grid, self.album: self.album.grid}.get(page, self.photos.grid)
 
-    def _decide(self, action, *args) -> bool:
-        try:
-            action(self.conn, *args)
-        except decisions.DecisionError as error:
-            dialogs.show_error(self, str(error))
-            return False
-        self.refresh()
-        return True
-
     def _selected_people(self):
         return [model_value(i, ItemRole) for i in self.people_page.grid.selectionModel().selectedIndexes()]
 
@@ -417,21 +467,20 @@ class MainWindow(QMainWindow):
         if person_id is None:
             return
         if name is None:
-            current = people.get(self.conn, person_id)
-            name, ok = QInputDialog.getText(self, "Rename", "Name:", text=current.name or "" if current else "")
+            current = next((p for p in self.everyone if p.id == person_id), None)
+            name, ok = QInputDialog.getText(self, "Rename", "Name:", text=(current.name or "") if current else "")
             if not ok or not name.strip():
                 return
-        try:
-            decisions.name(self.conn, person_id, name)
-        except decisions.NameTaken as taken:
-            if dialogs.confirm(self, "Name in use", f"{taken.owner.label} already has that name. Are they the same person?",
-                               "Merge them"):
-                self._decide(decisions.merge, taken.owner.id, [person_id])
-            return
-        except decisions.DecisionError as error:
-            dialogs.show_error(self, str(error))
-            return
-        self.refresh()
+
+        def refused(error: decisions.DecisionError) -> None:
+            if isinstance(error, decisions.NameTaken):
+                if dialogs.confirm(self, "Name in use", f"{error.owner.label} already has that name. "
+                                   "Are they the same person?", "Merge them"):
+                    self._run(self.library.merge(error.owner.id, [person_id]))
+            else:
+                dialogs.show_error(self, str(error))
+
+        self._run(self.library.rename(person_id, name), on_error=refused)
 
     def merge_selected(self) -> None:
         chosen = self._selected_people()
@@ -439,44 +488,54 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "Select two or more people to merge (Ctrl-click).")
             return
         target = next((p for p in chosen if p.name), chosen[0])
-        self._decide(decisions.merge, target.id, [p.id for p in chosen if p.id != target.id])
+        others = [p for p in chosen if p.id != target.id]
+        names = ", ".join(p.label for p in others)
+        if dialogs.confirm(self, "Merge", f"Merge {names} into {target.label}? Their faces all become {target.label}'s. "
+                           "Edit ▸ Undo takes it back.", "Merge"):
+            self._run(self.library.merge(target.id, [p.id for p in others]))
+
+    def _target_people(self):
+        if self.stack.currentWidget() is self.people_page:
+            return self._selected_people()
+        person = getattr(self, "album_person", None)
+        return [person] if person is not None and self.album.person_id == person.id else []
 
     def hide_selected(self) -> None:
-        targets = self._selected_people() if self.stack.currentWidget() is self.people_page else (
-            [people.get(self.conn, self.album.person_id)] if self.album.person_id else [])
-        for person in filter(None, targets):
-            if dialogs.confirm(self, "Hide", f"Hide {person.label}? Hidden people stay in the library, out of the way.", "Hide"):
-                self._decide(decisions.hide, person.id, not person.hidden)
+        for person in self._target_people():
+            if person.hidden:  # un-hiding needs no confirmation: it hides nothing
+                self._run(self.library.hide(person.id, False))
+            elif dialogs.confirm(self, "Hide", f"Hide {person.label}? Hidden people stay in the library, out of the way.",
+                                 "Hide"):
+                self._run(self.library.hide(person.id, True))
 
     def forget_selected(self) -> None:
-        targets = self._selected_people() if self.stack.currentWidget() is self.people_page else (
-            [people.get(self.conn, self.album.person_id)] if self.album.person_id else [])
-        for person in filter(None, targets):
+        for person in self._target_people():
             if dialogs.confirm(self, "Forget", f"Forget {person.label} for good? Their faces' data and crops are deleted "
                                "and cannot be brought back. The photos stay.", "Forget"):
-                self._decide(decisions.forget, person.id, self.cache)
+                self._run(self.library.forget(person.id))
         if self.stack.currentWidget() is self.album:
-            self.sidebar.select("people")
+            self.back_to_people()
 
     def reject_selected(self) -> None:
         faces = self.album.selected_faces() if self.stack.currentWidget() is self.album else []
         if faces and self.album.person_id is not None:
-            self._decide(decisions.reject, faces)
+            self._run(self.library.reject(faces))
 
     def move_selected(self) -> None:
         faces = self.album.selected_faces()
         if not faces:
             dialogs.show_error(self, "Select faces first.")
             return
-        everyone = [p for p in people.all_people(self.conn) if (p.face_count or p.name) and p.id != self.album.person_id]
-        name = dialogs.choose_name(self, "Move faces to", [p.label for p in everyone])
+        self.ask_name_for_faces(faces, exclude=self.album.person_id)
+
+    def ask_name_for_faces(self, faces: list[int], exclude: int | None = None, title: str = "Move faces to") -> None:
+        """Who these faces are: an existing person (by name) or a new one."""
+        choices = [p for p in self.everyone if (p.face_count or p.name) and p.id != exclude]
+        name = dialogs.choose_name(self, title, [p.label for p in choices])
         if name is None:
             return
-        match = next((p for p in everyone if p.label.lower() == name.lower()), None)
-        if match is not None:
-            self._decide(decisions.move, faces, match.id)
-        else:
-            self._decide(decisions.new_person, faces, name)
+        match = next((p for p in choices if p.label.lower() == name.lower()), None)
+        self._run(self.library.move_faces(faces, match.id) if match is not None else self.library.new_person(faces, name))
 
     def new_person_from_selection(self) -> None:
         faces = self.album.selected_faces()
@@ -485,18 +544,19 @@ class MainWindow(QMainWindow):
             return
         name, ok = QInputDialog.getText(self, "New Person", "Name (optional):")
         if ok:
-            self._decide(decisions.new_person, faces, name.strip() or None)
+            self._run(self.library.new_person(faces, name.strip() or None))
 
     def cover_from_selection(self) -> None:
         faces = self.album.selected_faces()
         if len(faces) == 1 and self.album.person_id is not None:
-            self._decide(decisions.set_cover, self.album.person_id, faces[0])
+            self._run(self.library.set_cover(self.album.person_id, faces[0]))
 
     def suggest_split(self) -> None:
         person_id = self.album.person_id
-        if person_id is None:
-            return
-        groups = suggest_split(self.conn, person_id)
+        if person_id is not None:
+            self._run(self.library.suggest_split(person_id), lambda groups: self._offer_split(person_id, groups))
+
+    def _offer_split(self, person_id: int, groups: list[list[int]]) -> None:
         if not groups:
             dialogs.show_error(self, "These faces look like one person: there is nothing to split.")
             return
@@ -504,7 +564,7 @@ class MainWindow(QMainWindow):
         self._select_faces(groups[1:])
         if dialogs.confirm(self, "Split", f"The faces form {len(groups)} groups ({sizes} faces). The largest stays here; "
                            "each other group (selected in the album now) becomes a new person.", "Split"):
-            self._decide(decisions.split, person_id, groups)
+            self._run(self.library.split(person_id, groups))
 
     def _select_faces(self, groups: list[list[int]]) -> None:
         """Select the faces that would leave, as the split's preview."""
@@ -516,11 +576,4 @@ class MainWindow(QMainWindow):
                 selection.select(self.album.model.index(row), selection.SelectionFlag.Select)
 
     def undo(self) -> None:
-        try:
-            summary = decisions.undo(self.conn)
-        except decisions.DecisionError as error:
-            self.statusBar().showMessage(str(error), 4000)
-            return
-        self.statusBar().showMessage(f"Undone: {summary}", 6000)
-        self.refresh()
-
+        self._run(self.library.undo(), on_error=lambda error: self.notify(str(error).capitalize()))

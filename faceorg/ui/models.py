@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from faceorg.core.person import Person
+from faceorg.core.plural import count
 from faceorg.store.browse import FaceTile, GridPhoto, photo_rows
 from faceorg.ui.thumbnails import ImageCache
 
@@ -131,7 +133,7 @@ class FaceGridModel(_TileModel):
         if face is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return face.photo_path.rsplit("/", 1)[-1]
+            return Path(face.photo_path).name
         if role == Qt.ItemDataRole.DecorationRole:
             return self.images.crop(face.id)
         if role == SubtitleRole:
@@ -164,7 +166,7 @@ class PeopleModel(_TileModel):
             return self.images.crop(person.cover_face_id) if person.cover_face_id else None
         if role == SubtitleRole:
             hidden = " · hidden" if person.hidden else ""
-            return f"{person.photo_count} photo{'s' if person.photo_count != 1 else ''}{hidden}"
+            return f"{count(person.photo_count, 'photo')}{hidden}"
         if role == ItemRole:
             return person
         return None

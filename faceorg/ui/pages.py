@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from faceorg.ui.delegate import TileDelegate
 from faceorg.ui.filter_bar import FilterBar
+from faceorg.ui.flow import FlowLayout
 from faceorg.ui.grid import make_grid
 from faceorg.ui.models import FaceGridModel, PeopleModel, PhotoGridModel
 from faceorg.ui.thumbnails import ImageCache
 
 
-def add_buttons(row: QHBoxLayout, specs) -> dict[str, QPushButton]:
+def add_buttons(row, specs) -> dict[str, QPushButton]:
     """Push buttons (key, text, signal to emit) appended to a header row, by key."""
     buttons = {}
     for key, text, signal in specs:
@@ -21,6 +22,12 @@ def add_buttons(row: QHBoxLayout, specs) -> dict[str, QPushButton]:
         row.addWidget(button)
         buttons[key] = button
     return buttons
+
+
+def shrinkable(label: QLabel) -> None:
+    """A label that may be cut short (its full text in the tooltip) rather than widen the window."""
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(80)
 
 
 class EmptyState(QWidget):
@@ -59,6 +66,7 @@ class PhotosPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("All photos", objectName="pageTitle")
+        shrinkable(self.title)  # a long filter description is cut, it never widens the window
         self.filter_bar = FilterBar()
         self.model = PhotoGridModel(images, conn, self)
         self.grid = make_grid(TileDelegate(170), "photoGrid")
@@ -69,9 +77,18 @@ class PhotosPage(QWidget):
         header.addWidget(self.title)
         header.addStretch(1)
         header.addWidget(self.count)
+        self.no_results = QLabel(objectName="noResults", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.no_results.setVisible(False)
         layout.addLayout(header)
         layout.addWidget(self.filter_bar)
+        layout.addWidget(self.no_results)
         layout.addWidget(self.grid, 1)
+
+    def show_no_results(self, empty: bool, filtered: bool) -> None:
+        """Zero results say so, and how to get some back, instead of an empty grid."""
+        self.no_results.setText("No photos match these filters. Loosen one, or Clear them (Ctrl+Backspace)."
+                                if filtered else "No photos here yet.")
+        self.no_results.setVisible(empty)
 
 
 class PeoplePage(QWidget):
@@ -120,16 +137,19 @@ class AlbumPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
-        header.setContentsMargins(12, 8, 12, 4)
+        header.setContentsMargins(12, 8, 12, 0)
         self.back = QPushButton("‹ People", objectName="backButton")
         self.back.clicked.connect(self.backRequested)
         self.title = QLabel(objectName="pageTitle", textFormat=Qt.TextFormat.PlainText)  # names are the user's text
         self.subtitle = QLabel(objectName="pageHint")
+        shrinkable(self.title)
         header.addWidget(self.back)
         header.addWidget(self.title)
         header.addWidget(self.subtitle)
         header.addStretch(1)
-        self.buttons = add_buttons(header, (
+        tools = FlowLayout()  # the album's actions wrap in a narrow window rather than widen it
+        tools.setContentsMargins(12, 4, 12, 4)
+        self.buttons = add_buttons(tools, (
             ("rename", "Rename…", self.renameRequested), ("cover", "Use as cover", self.coverRequested),
             ("reject", "Not this person", self.rejectRequested), ("move", "Move to…", self.moveRequested),
             ("new", "New person from selection", self.newPersonRequested), ("split", "Suggest split…", self.splitRequested),
@@ -137,16 +157,18 @@ class AlbumPage(QWidget):
         self.show_background = QCheckBox("Show background faces", objectName="backgroundToggle")
         self.show_background.setToolTip("Tiny, blurred, doubtful or turned-away faces are kept but set aside")
         self.show_background.toggled.connect(self.backgroundToggled)
-        header.addWidget(self.show_background)
+        tools.addWidget(self.show_background)
         self.model = FaceGridModel(images, parent=self)
         self.grid = make_grid(TileDelegate(130, round_images=False, captions=2), "faceGrid")
         self.grid.setModel(self.model)
         layout.addLayout(header)
+        layout.addLayout(tools)
         layout.addWidget(self.grid, 1)
 
     def show_person(self, person_id: int | None, title: str, subtitle: str) -> None:
         self.person_id = person_id
         self.title.setText(title)
+        self.title.setToolTip(title)
         self.subtitle.setText(subtitle)
         unsorted = person_id is None
         for key in ("rename", "cover", "reject", "split"):

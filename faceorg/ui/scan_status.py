@@ -1,11 +1,15 @@
-"""The status area: scan progress (photos done/total, faces, ETA) with Pause and Cancel."""
+"""The status area: scan progress (photos done/total, faces, ETA) with Pause and Cancel, and messages."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
+from faceorg.core.plural import count
 from faceorg.scan.progress import ScanProgress, ScanSummary, format_duration
+
+MESSAGE_MS = 10_000
+"""How long a status message stays: long enough to read it and press Undo."""
 
 
 class ScanStatus(QWidget):
@@ -17,6 +21,8 @@ class ScanStatus(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         self.label = QLabel(objectName="scanLabel")
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(260)
         self.bar = QProgressBar(objectName="scanProgress")
         self.bar.setMaximumWidth(260)
         self.bar.setTextVisible(False)
@@ -43,10 +49,46 @@ class ScanStatus(QWidget):
         self.bar.setMaximum(max(1, p.total))
         self.bar.setValue(p.done)
         paused = " (paused)" if self.pause.isChecked() else ""
-        self.label.setText(f"Scanning: {p.done} / {p.total} photos · {p.faces} faces · ETA {format_duration(p.eta)}{paused}")
+        self.label.setText(f"Scanning: {p.done} / {count(p.total, 'photo')} · {count(p.faces, 'face')} · ETA {format_duration(p.eta)}{paused}")
 
     def show_summary(self, s: ScanSummary) -> None:
         self.set_running(False)
         verb = "Scan cancelled" if s.cancelled else "Scan finished"
         failed = f" · {len(s.failed)} could not be read" if s.failed else ""
-        self.label.setText(f"{verb}: {s.scanned} new photos, {s.faces} faces, {s.unchanged} unchanged{failed} ({s.seconds:.0f} s)")
+        self.label.setText(f"{verb}: {count(s.scanned, 'new photo')}, {count(s.faces, 'face')}, {s.unchanged} unchanged{failed} "
+                           f"({s.seconds:.0f} s)")
+
+
+class MessageArea(QWidget):
+    """What the last action did, beside the scan's progress (never hidden by it), with Undo when it can be."""
+
+    undoRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        self.label = QLabel(objectName="statusMessage")
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(120)
+        self.undo = QPushButton("Undo", objectName="undoButton")
+        self.undo.clicked.connect(self._undo)
+        self.undo.setVisible(False)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.undo)
+        self._timer = QTimer(self, singleShot=True, interval=MESSAGE_MS)
+        self._timer.timeout.connect(self.clear)
+
+    def show_message(self, text: str, undo: bool = False) -> None:
+        self.label.setText(text)
+        self.label.setToolTip(text)
+        self.undo.setVisible(undo)
+        self._timer.start()
+
+    def _undo(self) -> None:
+        self.undo.setVisible(False)
+        self.undoRequested.emit()
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.undo.setVisible(False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
@@ -28,10 +30,22 @@ class Sidebar(QTreeWidget):
         self.people_section = self._section("People")
         self.people = self._item(self.people_section, "People", "people", None)
         self.unsorted = self._item(self.people_section, "Unsorted faces", "unsorted", None)
+        self.review = self._item(self.people_section, "Review", "review", None)  # issue 10: "Is this Ada?"
         self.filters = self._section("Filters")
         self.expandAll()
         self.currentItemChanged.connect(self._on_current)
+        self.itemClicked.connect(self._on_click)
+        self._current_at_press: QTreeWidgetItem | None = None
         self.setCurrentItem(self.all_photos)
+
+    def mousePressEvent(self, event) -> None:
+        self._current_at_press = self.currentItem()
+        super().mousePressEvent(event)
+
+    def _on_click(self, item: QTreeWidgetItem, _column: int) -> None:
+        """Clicking the item already chosen chooses it again (back to People from an album)."""
+        if item is self._current_at_press:
+            self._on_current(item, None)
 
     def _section(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title.upper()])
@@ -70,7 +84,7 @@ class Sidebar(QTreeWidget):
         for i in reversed(range(1, self.library.childCount())):
             self.library.removeChild(self.library.child(i))
         for folder in folders:
-            item = self._item(self.library, f"{folder.path.rsplit('/', 1)[-1] or folder.path}  ({folder.photos})", "folder", folder.id)
+            item = self._item(self.library, f"{Path(folder.path).name or folder.path}  ({folder.photos})", "folder", folder.id)
             item.setToolTip(0, folder.path)
         self._restore(current)
 
@@ -103,5 +117,8 @@ class Sidebar(QTreeWidget):
             for i in range(section.childCount()):
                 child = section.child(i)
                 if self._choice(child) == (kind, value):
-                    self.setCurrentItem(child)
+                    if child is self.currentItem():
+                        self._on_current(child, None)  # chosen again: the page goes back to it
+                    else:
+                        self.setCurrentItem(child)
                     return

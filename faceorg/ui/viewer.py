@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
@@ -136,7 +137,7 @@ class PhotoViewer(QWidget):
 
     def show_photo(self, path: str, image: QImage, original: QSize, faces: list[StoredFace], names: dict[int, str | None]) -> None:
         self.path, self.names = path, names
-        self.title.setText(path.rsplit("/", 1)[-1])
+        self.title.setText(Path(path).name)
         self.canvas.show_photo(image, original, faces)
         self._describe(-1)
 
@@ -144,7 +145,7 @@ class PhotoViewer(QWidget):
         faces = self.canvas.faces
         if index < 0:
             count = len(faces)
-            self.info.setText(f"<b>{html.escape(self.path.rsplit('/', 1)[-1])}</b><br>{count} face{'s' if count != 1 else ''}"
+            self.info.setText(f"<b>{html.escape(Path(self.path).name)}</b><br>{count} face{'s' if count != 1 else ''}"
                               "<br><br>Point at a face to see who it is.<br>← → next photo · Esc back")
             return
         self.info.setText(describe(faces[index], self.names.get(faces[index].id)))

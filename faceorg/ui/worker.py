@@ -1,112 +1,88 @@
-"""The one background thread that owns the models and writes scans into the library.
+"""The Qt side of the Library: its callbacks (on the writer thread) become signals on the GUI thread.
 
-The GUI thread never runs a model or a long query: it asks this worker to scan or
-re-cluster and hears back through queued signals. Pause and cancel are thread-safe
-flags the scan loop looks at between photos.
+Pause and Cancel go straight to the library's thread-safe flags: nothing waits in a queue
+behind the running scan.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-from faceorg.config import Config
-from faceorg.people.recluster import recluster
+from faceorg.library import Library, OpChanges
+from faceorg.people.decisions import DecisionError
 from faceorg.scan.progress import ScanProgress, ScanSummary
-from faceorg.scan.scanner import Scanner
-from faceorg.store.db import connect
+
+CATCH_UP_SECONDS = 1.5
+"""During a scan the views catch up with the new photos at most this often."""
 
 log = logging.getLogger(__name__)
 
 
 class LibraryWorker(QObject):
-    """Lives in its own QThread; every slot runs there."""
+    """Lives on the GUI thread; signals emitted from the writer thread are queued to it."""
 
     progress = Signal(object)  # ScanProgress
     scanFinished = Signal(object)  # ScanSummary
-    reclustered = Signal(object)  # ReclusterReport
     failed = Signal(str)
-    libraryChanged = Signal()
+    libraryChanged = Signal(object)  # OpChanges
+    _done = Signal(object, object)  # (callback, result or error)
 
-    def __init__(self, config: Config, pipeline_factory=None):
+    def __init__(self, library: Library):
         super().__init__()
-        self.config = config
-        self._pipeline_factory = pipeline_factory
-        self._scanner: Scanner | None = None
-        self._cancel = threading.Event()
-        self._resume = threading.Event()
-        self._resume.set()
+        self.library = library
         self._last_change = 0.0
+        self._done.connect(lambda callback, outcome: callback(outcome))
+        library.on_change(self.libraryChanged.emit)
 
-    def _get_scanner(self) -> Scanner:
-        if self._scanner is None:
-            self._scanner = Scanner(connect(self.config.db_path), self.config, self._pipeline_factory)
-        return self._scanner
-
-    # thread-safe controls, called from the GUI thread
+    # thread-safe controls: plain flags, never queued behind the scan
     def cancel(self) -> None:
-        self._cancel.set()
-        self._resume.set()
+        self.library.control.cancel()
 
     def pause(self, paused: bool) -> None:
-        if paused:
-            self._resume.clear()
-        else:
-            self._resume.set()
-
-    @property
-    def paused(self) -> bool:
-        return not self._resume.is_set()
-
-    def _should_stop(self) -> bool:
-        self._resume.wait()
-        return self._cancel.is_set()
+        self.library.control.pause(paused)
 
     def _on_progress(self, p: ScanProgress) -> None:
         self.progress.emit(p)
-        import time
-
         now = time.monotonic()
-        if now - self._last_change > 1.5:
+        if now - self._last_change > CATCH_UP_SECONDS:
             self._last_change = now
-            self.libraryChanged.emit()
+            self.library.scan_changed()
 
-    @Slot(list)
     def scan(self, paths: list[str]) -> None:
-        self._cancel.clear()
+        future = self.library.scan(paths, progress=self._on_progress)
+        future.add_done_callback(self._scan_done)
+
+    def _scan_done(self, future: Future) -> None:
         try:
-            summary = self._get_scanner().scan(paths, progress=self._on_progress, should_stop=self._should_stop)
+            summary = future.result()
         except Exception as error:  # reported to the user as a message, never a traceback dialog
             log.exception("library worker")
             self.failed.emit(f"The scan stopped: {error}")
             summary = ScanSummary(cancelled=True)
         self.scanFinished.emit(summary)
-        self.libraryChanged.emit()
 
-    @Slot()
-    def recluster(self) -> None:
-        try:
-            report = recluster(self._get_scanner().conn)
-        except Exception as error:
-            log.exception("library worker")
-            self.failed.emit(f"Re-grouping people failed: {error}")
-            return
-        self.reclustered.emit(report)
-        self.libraryChanged.emit()
+    def run(self, future: Future, on_done: Callable[[Any, OpChanges], None] | None = None,
+            on_error: Callable[[DecisionError], None] | None = None) -> None:
+        """Deliver an operation's outcome on the GUI thread: `on_done(result, changes)`, or the
+        decision's refusal to `on_error` (default: the `failed` signal with its text)."""
 
-    @Slot()
-    def shutdown(self) -> None:
-        if self._scanner is not None:
-            self._scanner.conn.close()
-            self._scanner = None
+        def finished(f: Future) -> None:
+            try:
+                result, changes = f.result()
+            except DecisionError as error:
+                self._done.emit(on_error or (lambda e: self.failed.emit(str(e))), error)
+                return
+            except Exception as error:
+                log.exception("library operation")
+                self._done.emit(lambda e: self.failed.emit(f"That did not work: {e}"), error)
+                return
+            if on_done is not None:
+                self._done.emit(lambda outcome: on_done(*outcome), (result, changes))
 
-
-def start_worker(config: Config, pipeline_factory=None) -> tuple[LibraryWorker, QThread]:
-    thread = QThread()
-    thread.setObjectName("faceorg-library-worker")
-    worker = LibraryWorker(config, pipeline_factory)
-    worker.moveToThread(thread)
-    thread.start()
-    return worker, thread
+        future.add_done_callback(finished)

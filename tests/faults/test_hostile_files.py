@@ -10,7 +10,7 @@ from PIL import Image
 
 from faceorg.scan.scanner import Scanner
 from faceorg.store.db import connect
-from tests.faults.hostile import HOSTILE, write_hostile
+from tests.faults.hostile import write_hostile
 from tests.helpers import copy_photos
 
 
@@ -27,7 +27,7 @@ def hostile_config(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("hostile")
     return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache",
-                                           models_dir=root / "models", device="cpu")
+                                           device="cpu")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_every_hostile_file_is_recorded_and_the_scan_goes_on(hostile_scan):
 def test_the_summary_and_the_failures_print_on_a_strict_utf8_stream(hostile_scan):
     _, _, summary = hostile_scan
     for path, reason in summary.failed:
-        f"{path}: {reason}".encode("utf-8")  # raises on a lone surrogate
+        f"{path}: {reason}".encode()  # raises on a lone surrogate
 
 
 def test_a_non_utf8_name_is_stored_escaped_and_found_again(hostile_scan, hostile_config):
@@ -105,7 +105,8 @@ def test_an_analyzer_failing_on_one_photo_costs_only_that_photo(faces_dir, tmp_p
     assert ok == {"img1.jpg", "img17.jpg"}
 
 
-def test_a_full_library_stops_the_scan_with_one_sentence_and_keeps_what_was_stored(faces_dir, tmp_path, config, pipeline):
+def test_a_full_library_stops_the_scan_with_one_sentence_and_keeps_what_was_stored(faces_dir, tmp_path, config,
+                                                                                   pipeline):
     from faceorg.store.db import LibraryWriteError
 
     folder = tmp_path / "photos"

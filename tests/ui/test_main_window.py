@@ -105,6 +105,6 @@ def test_removing_a_folder_keeps_the_photos(window, qtbot, faces_dir, tmp_path, 
     window.choice = ("folder", folder_id)
     monkeypatch.setattr("faceorg.ui.dialogs.confirm", lambda *a: True)
     window.remove_current_folder()
-    assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0
+    qtbot.waitUntil(lambda: conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0, timeout=10_000)
     assert sorted(p.name for p in folder.iterdir()) == before
     conn.close()

@@ -1,0 +1,186 @@
+"""The Library: the one object the desktop app and the command line talk to (Anki's collection).
+
+It owns the writer (one thread, one connection: every change and every scan runs there), the
+scan controls, the per-library cache folder and the filter snapshot. Every change is an
+operation: it runs on the writer inside one transaction and returns `OpChanges`, so a view
+refreshes only what changed. Reads open their own connections (`reader`) on any thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from faceorg.config import Config
+from faceorg.library import ops
+from faceorg.library.changes import OpChanges
+from faceorg.library.control import ScanControl
+from faceorg.library.writer import Writer
+from faceorg.scan.progress import ScanProgress, ScanSummary
+from faceorg.store.cache import CachePaths
+from faceorg.store.db import connect, transaction
+from faceorg.store.face_index import FaceIndex
+
+Operation = Callable[[sqlite3.Connection, CachePaths], tuple[Any, OpChanges]]
+
+
+class Library:
+    def __init__(self, config: Config, pipeline_factory=None, scanner_factory=None):
+        """`scanner_factory(conn, config, cache)` replaces the local Scanner (the Ray scan uses it)."""
+        self.config = config
+        self._scanner_factory = scanner_factory
+        self.cache = CachePaths.for_library(config.cache_dir, config.db_path)
+        self.control = ScanControl()
+        self._pipeline_factory = pipeline_factory
+        self._scanner = None
+        self._generation = 0
+        self._snapshots: dict[bool, tuple[int, FaceIndex]] = {}
+        self._snapshot_locks = {True: threading.Lock(), False: threading.Lock()}
+        self._listeners: list[Callable[[OpChanges], None]] = []
+        connect(config.db_path).close()  # create and migrate the file before any reader opens it
+        self._writer = Writer(lambda: connect(config.db_path))
+
+    # -- reading -------------------------------------------------------------------
+    def reader(self) -> sqlite3.Connection:
+        """A connection for reads on the calling thread (WAL: readers never wait for the writer)."""
+        return connect(self.config.db_path, migrate=False)
+
+    def snapshot(self, conn: sqlite3.Connection, with_faces: bool = True) -> FaceIndex:
+        """The filter snapshot, reloaded after a change made it stale. Without faces it is the
+        photo order alone, so an unfiltered grid paints quickly."""
+        generation = self._generation
+        full = self._snapshots.get(True)
+        if full is not None and full[0] == generation:
+            return full[1]
+        with self._snapshot_locks[with_faces]:  # one lock per kind: the quick one never waits for the full one
+            cached = self._snapshots.get(with_faces)
+            if cached is None or cached[0] != generation:
+                cached = (generation, FaceIndex.load(conn, with_faces=with_faces))
+                self._snapshots[with_faces] = cached
+            return cached[1]
+
+    def snapshot_ready(self) -> bool:
+        full = self._snapshots.get(True)
+        return full is not None and full[0] == self._generation
+
+    # -- changing ------------------------------------------------------------------
+    def on_change(self, listener: Callable[[OpChanges], None]) -> None:
+        """`listener(changes)` is called on the writer thread after every operation that changed something."""
+        self._listeners.append(listener)
+
+    def _changed(self, changes: OpChanges) -> None:
+        if changes.snapshot_stale:
+            self._generation += 1
+        for listener in self._listeners:
+            listener(changes)
+
+    def submit(self, operation: Operation, atomic: bool = True) -> Future:
+        """Run `operation(conn, cache)` on the writer, in one transaction unless it must manage its
+        own (forgetting checkpoints the WAL after committing); the future holds (result, OpChanges)."""
+
+        def work(conn: sqlite3.Connection):
+            if atomic:
+                with transaction(conn):
+                    result, changes = operation(conn, self.cache)
+            else:
+                result, changes = operation(conn, self.cache)
+            self._changed(changes)
+            return result, changes
+
+        return self._writer.submit(work)
+
+    def perform(self, operation: Operation, atomic: bool = True) -> tuple[Any, OpChanges]:
+        """`submit` and wait: for the command line and tests."""
+        return self.submit(operation, atomic).result()
+
+    # -- scanning ------------------------------------------------------------------
+    def scan(self, paths: list[str | Path], progress: Callable[[ScanProgress], None] | None = None,
+             on_wait: Callable[[], None] | None = None) -> Future:
+        """Scan on the writer; between photos it lets queued operations through and obeys
+        `control` (pause, cancel). `on_wait` hears if another process's scan of this library
+        must finish first. The future holds the ScanSummary."""
+        self.control.reset()
+
+        def work(conn: sqlite3.Connection) -> ScanSummary:
+            def between_photos() -> bool:
+                self._writer.run_pending()
+                return self.control.checkpoint(self._writer.run_pending)
+
+            try:
+                summary = self._scanner_for(conn).scan(paths, progress=progress, should_stop=between_photos,
+                                                       on_wait=on_wait)
+            finally:
+                self._changed(OpChanges(people=True, faces=True, photos=True))
+            return summary
+
+        return self._writer.submit(work, nestable=False)
+
+    def _scanner_for(self, conn: sqlite3.Connection):
+        from faceorg.scan.scanner import Scanner
+
+        if self._scanner is None or self._scanner.conn is not conn:
+            if self._scanner_factory is not None:
+                self._scanner = self._scanner_factory(conn, self.config, self.cache)
+            else:
+                self._scanner = Scanner(conn, self.config, self._pipeline_factory, cache=self.cache)
+        return self._scanner
+
+    def scan_changed(self) -> None:
+        """Called while a scan runs (from its progress): new photos are in, views may catch up."""
+        self._changed(OpChanges(people=True, faces=True, photos=True))
+
+    # -- the user's decisions, as operations ---------------------------------------
+    def rename(self, person_id: int, name: str) -> Future:
+        return self.submit(lambda conn, _cache: ops.rename(conn, person_id, name))
+
+    def merge(self, target_id: int, source_ids: list[int]) -> Future:
+        return self.submit(lambda conn, _cache: ops.merge(conn, target_id, source_ids))
+
+    def move_faces(self, face_ids: list[int], person_id: int) -> Future:
+        return self.submit(lambda conn, _cache: ops.move_faces(conn, face_ids, person_id))
+
+    def new_person(self, face_ids: list[int], name: str | None) -> Future:
+        return self.submit(lambda conn, _cache: ops.new_person(conn, face_ids, name))
+
+    def name_faces(self, face_ids: list[int], name: str) -> Future:
+        """Faces go to the person with that name, or to a new person called so."""
+        return self.submit(lambda conn, _cache: ops.name_faces(conn, face_ids, name))
+
+    def reject(self, face_ids: list[int]) -> Future:
+        return self.submit(lambda conn, _cache: ops.reject(conn, face_ids))
+
+    def hide(self, person_id: int, hidden: bool) -> Future:
+        return self.submit(lambda conn, _cache: ops.hide(conn, person_id, hidden))
+
+    def set_cover(self, person_id: int, face_id: int) -> Future:
+        return self.submit(lambda conn, _cache: ops.set_cover(conn, person_id, face_id))
+
+    def suggest_split(self, person_id: int) -> Future:
+        return self.submit(lambda conn, _cache: ops.suggest_split(conn, person_id))
+
+    def split(self, person_id: int, groups: list[list[int]]) -> Future:
+        return self.submit(lambda conn, _cache: ops.split(conn, person_id, groups))
+
+    def forget(self, person_id: int) -> Future:
+        return self.submit(lambda conn, cache: ops.forget(conn, person_id, cache), atomic=False)
+
+    def undo(self) -> Future:
+        return self.submit(lambda conn, _cache: ops.undo(conn))
+
+    def remove_folder(self, folder_id: int) -> Future:
+        return self.submit(lambda conn, cache: ops.remove_folder(conn, folder_id, cache), atomic=False)
+
+    def recluster(self) -> Future:
+        return self.submit(lambda conn, _cache: ops.recluster(conn))
+
+    # -- the end -------------------------------------------------------------------
+    def close(self, timeout: float = 1.5) -> bool:
+        """Cancel any scan and stop the writer; True when it ended within `timeout` seconds. If
+        not (a model mid-batch), the daemon thread dies with the process and SQLite rolls back
+        the photo it was storing."""
+        self.control.cancel()
+        return self._writer.stop(timeout)
