@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 from superqt import QLabeledRangeSlider
 
@@ -67,9 +68,13 @@ class FilterBar(QWidget):
     changed = Signal(object)
     saveRequested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, rule: ExpressionRule | None = None):
+    def __init__(self, images=None, parent: QWidget | None = None, rule: ExpressionRule | None = None):
         super().__init__(parent)
         self.setObjectName("filterBar")
+        self.images = images  # an ImageCache: the person list shows each person's face
+        self._cover_rows: dict[object, int] = {}
+        if images is not None:
+            images.ready.connect(self._face_ready)
         layout = FlowLayout(self)  # wraps onto more rows in a narrow window
         layout.setContentsMargins(8, 4, 8, 4)
         self.rule = rule or ExpressionRule.load()
@@ -100,6 +105,7 @@ class FilterBar(QWidget):
         self.person = QComboBox(objectName="personFilter")
         self.person.addItem("Anyone", None)
         self.person.setMinimumContentsLength(12)
+        self.person.setIconSize(QSize(28, 28))
         self.person.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.person.currentIndexChanged.connect(self._schedule)
         layout.addWidget(self.person)
@@ -144,12 +150,23 @@ class FilterBar(QWidget):
         self.person.blockSignals(True)
         self.person.clear()
         self.person.addItem("Anyone", None)
+        self._cover_rows = {}
         for p in people:
             if not p.hidden and p.face_count:
                 self.person.addItem(p.label, p.id)
+                if p.cover_face_id is not None and self.images is not None:
+                    self._cover_rows[("crop", p.cover_face_id)] = self.person.count() - 1
+                    self._face_ready(("crop", p.cover_face_id))
         index = self.person.findData(current)
         self.person.setCurrentIndex(max(0, index))
         self.person.blockSignals(False)
+
+    def _face_ready(self, key: object) -> None:
+        row = self._cover_rows.get(key)
+        if row is not None and row < self.person.count():
+            pixmap = self.images.crop(key[1])  # None now, and this again once it is loaded
+            if pixmap is not None:
+                self.person.setItemIcon(row, QIcon(pixmap))
 
     def current(self) -> Filter:
         low, high = self.age.value()
