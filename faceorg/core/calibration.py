@@ -14,7 +14,8 @@ bar and the analyzers share one meaning:
   holds the true age about `AGE_COVERAGE` of the time.
 
 Fitted on: CK+48 cal (174 photos, split by subject), wild cal (307, split by person),
-UTKFace cal (628 faces), detected as the app does (smallest face 20 px, close-ups).
+UTKFace cal (628 faces), detected as the app now does (RetinaFace, smallest face 20 px,
+close-ups).
 Measured with `bench/quality.py --close-up --min-face 20`, cal / test split:
 
 * temperature 2.09: top expression said 0.8-1.0 -> right 74 % / 83 % (CK+), 100 % / 95 % (wild);
@@ -24,7 +25,7 @@ Measured with `bench/quality.py --close-up --min-face 20`, cal / test split:
   happy (top, p >= 0.30): precision 95 % / 93 % CK+, 78 % / 71 % wild (67 % / 74 % at equal
   class shares); surprise: 95 % / 97 % CK+, 88 % / 72 % wild. Not offered: angry, disgust,
   fear, sad, neutral.
-* age (blend 0.55 of the inverse map): MAE 7.52 / 8.07 (before issue 14: 8.63 / 9.18), band
+* age (blend 0.55 of the inverse map): MAE 7.52 / 8.07 (before issue 14, MTCNN: 8.63 / 9.18), band
   bias +2.5 .. -2.9 / +2.5 .. -4.4 years (before +5.8 .. -12.3), range holds 86 % / 83 %
   (before, ± spread: 42 %), mean width 30 years.
 """
