@@ -75,10 +75,10 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
         for folder, reason in folders:
             seen.add(path_text(folder))
             plan.unreadable.append((folder, folder_id, f"walk: {reason}"))
-        for path, p in known.items():
-            if path in seen or p.status == PhotoStatus.MISSING:
+        for stored, p in known.items():
+            if stored in seen or p.status == PhotoStatus.MISSING:
                 continue
-            folder_record = p.status == PhotoStatus.FAILED and os.path.isdir(path_on_disk(path))
+            folder_record = p.status == PhotoStatus.FAILED and os.path.isdir(path_on_disk(stored))
             (plan.cleared_ids if folder_record else plan.vanished_ids).append(p.id)
     plan.missing_hashes = {
         r[0] for r in conn.execute("SELECT hash FROM photos WHERE status = 'missing' AND hash IS NOT NULL")

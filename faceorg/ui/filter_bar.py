@@ -7,6 +7,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 from superqt import QLabeledRangeSlider
 
+from faceorg.core.attributes import grouped_filters
 from faceorg.core.calibration import ExpressionRule
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
@@ -100,6 +101,7 @@ class FilterBar(QWidget):
         age_row.addWidget(self.age)
         layout.addWidget(age_box)
         self.attribute_toggles: dict[str, TriStateToggle] = {}
+        self._group_labels: list[QLabel] = []
         self.person = QComboBox(objectName="personFilter")
         self.person.addItem("Anyone", None)
         self.person.setMinimumContentsLength(12)
@@ -120,12 +122,28 @@ class FilterBar(QWidget):
         self._timer.start()
 
     def set_attributes(self, names: list[str]) -> None:
-        for name in names:
-            if name not in self.attribute_toggles:
-                toggle = TriStateToggle(name)
-                toggle.stateChanged.connect(self._schedule)
+        """Offer these attributes (and those already offered), grouped: Accessories, Hair, Face, Expression."""
+        groups = grouped_filters(sorted(set(self.attribute_toggles) | set(names)))
+        if [n for _, ns in groups for n in ns] == list(self.attribute_toggles) and self._group_labels:
+            return
+        for widget in [*self._group_labels, *self.attribute_toggles.values()]:
+            self.flow.takeAt(self.flow.index_of(widget))
+        for label in self._group_labels:
+            label.deleteLater()
+        toggles, self.attribute_toggles, self._group_labels = self.attribute_toggles, {}, []
+        for group, members in groups:
+            label = QLabel(group, objectName=f"attr-group-{group}")
+            self._group_labels.append(label)
+            self.flow.insert_widget(self.flow.index_of(self.person), label)
+            for name in members:
+                toggle = toggles.pop(name, None)
+                if toggle is None:
+                    toggle = TriStateToggle(name)
+                    toggle.stateChanged.connect(self._schedule)
                 self.attribute_toggles[name] = toggle
                 self.flow.insert_widget(self.flow.index_of(self.person), toggle)
+        for stale in toggles.values():
+            stale.deleteLater()
 
     def set_people(self, people: list[Person]) -> None:
         current = self.person.currentData()
