@@ -128,13 +128,17 @@ def wait_for_nodes(port: int, count: int) -> None:
     raise TimeoutError(f"the 2-node loopback cluster did not come up within {START_TIMEOUT_S} s")
 
 
-def stop(nodes: list[subprocess.Popen]) -> None:
+def stop(nodes: list[subprocess.Popen], port: int) -> None:
     for node in reversed(nodes):  # the worker node first, then the head
         node.terminate()
         try:
             node.wait(timeout=60)
         except subprocess.TimeoutExpired:
             node.kill()
+    # `ray start --head` leaves its address behind; a later plain ray.init() would try to join it
+    marker = Path(tempfile.gettempdir()) / "ray" / "ray_current_cluster"
+    if marker.is_file() and marker.read_text().strip().endswith(f":{port}"):
+        marker.unlink()
 
 
 def main() -> None:
@@ -169,7 +173,7 @@ def main() -> None:
         try:
             two = scan("ray-2-nodes", photos, work, address=f"{LOOPBACK}:{args.port}")
         finally:
-            stop(nodes)
+            stop(nodes, args.port)
         print(line("--ray, 2 raylets on loopback", two, n, local.seconds), flush=True)
 
 

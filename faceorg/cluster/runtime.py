@@ -69,7 +69,8 @@ def connect(address: str | None = None, **init_kwargs) -> RayRuntime:
     if address in (None, LOCAL):
         init_kwargs.setdefault("include_dashboard", False)
         init_kwargs.setdefault("logging_level", "warning")
-        ray.init(runtime_env=runtime_env, **init_kwargs)
+        # "local": always a new runtime of our own, never one another program started with `ray start`
+        ray.init(address="local", runtime_env=runtime_env, **init_kwargs)
     else:
         ray.init(address=check_address(address), runtime_env=runtime_env, **init_kwargs)
     return RayRuntime(owned=True)

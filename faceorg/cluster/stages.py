@@ -47,14 +47,10 @@ class PhotoResult:
 
 
 def _pipeline(config: Config, threads: int, analyzer_names: list[str] | None):
-    """The models of one actor, with torch held to the cores Ray gave the actor."""
-    import torch
-
+    """The models of one actor, torch and onnxruntime held to the cores Ray gave the actor."""
     from faceorg.vision.pipeline import FacePipeline
 
-    pipeline = FacePipeline(config, analyzer_names)
-    torch.set_num_threads(max(1, threads))
-    return pipeline
+    return FacePipeline(config.with_overrides(model_threads=max(1, threads)), analyzer_names)
 
 
 class DetectStage:

@@ -33,7 +33,8 @@ def close_up_view(decoded: Decoded) -> Decoded:
         return decoded
     height, width = decoded.image.shape[:2]
     factor = CLOSE_UP_VIEW / max(height, width)
-    image = Image.fromarray(decoded.image).resize((round(width * factor), round(height * factor)), Image.Resampling.BICUBIC)
+    size = (round(width * factor), round(height * factor))
+    image = Image.fromarray(decoded.image).resize(size, Image.Resampling.BICUBIC)
     return replace(decoded, image=np.asarray(image), scale=decoded.scale * image.size[0] / width)
 
 
