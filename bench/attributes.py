@@ -3,8 +3,9 @@
     python bench/attribute_features.py            # parse the photos once (cached under /work/data/attributes)
     python bench/attributes.py [--fit] [--size 512 --scale 2.0]
 
-Photos: the largest face of ../shared/faces/deepface (colour, 60 single-person photos used)
-and ../shared/faces/lfw_tune (LFW, grey and slightly rotated). Labels:
+Photos: the largest face of ../shared/faces/deepface (colour, 61 single-person photos) and
+../shared/faces/lfw_tune t0001-t0224 (LFW, grey and slightly rotated); 285 labelled, 230 of
+them parsed when the shipped curves were fitted (the machine was too loaded to parse more). Labels:
 bench/attribute_labels.csv, read by eye from the photos by the issue-15 engineer (no public
 attribute set with images could be fetched from here); colour attributes are labelled on
 the colour photos only. The split is stratified per
@@ -34,7 +35,8 @@ LABELS = REPO / "bench" / "attribute_labels.csv"
 def labels() -> dict[str, dict[str, int]]:
     """file -> {attribute: 0/1} (an attribute left blank for a photo is unlabelled there)."""
     with LABELS.open(newline="") as handle:
-        return {row["file"]: {k: int(v) for k, v in row.items() if k != "file" and v != ""} for row in csv.DictReader(handle)}
+        rows = list(csv.DictReader(handle))
+    return {row["file"]: {k: int(v) for k, v in row.items() if k != "file" and v != ""} for row in rows}
 
 
 def stratified(files: list[str], label) -> dict[str, list[str]]:
@@ -82,7 +84,7 @@ def main() -> int:
     print(f"{'attribute':22s} {'AUC fit':>8s} {'pos':>4s} {'AUC check':>10s} {'pos':>4s} {'n':>4s} "
           f"{'prec@0.5':>9s} {'rec@0.5':>8s}  offered")
     for name, (feature, log) in pa.FEATURE_OF.items():
-        rows = stratified([f for f in files if name in truth[f]], lambda f: truth[f][name])
+        rows = stratified([f for f in files if name in truth[f]], lambda f, name=name: truth[f][name])
         if not rows["fit"] or not rows["check"]:
             print(f"{name:22s} not labelled")
             continue
@@ -102,8 +104,9 @@ def main() -> int:
         precision = tp / chosen.sum() if chosen.sum() else float("nan")
         recall = tp / y["check"].sum() if y["check"].sum() else float("nan")
         offered = precision >= 0.8
-        print(f"{name:22s} {auc(p['fit'], y['fit']):8.3f} {int(y['fit'].sum()):4d} {auc(p['check'], y['check']):10.3f} "
-              f"{int(y['check'].sum()):4d} {len(rows['check']):4d} {precision:9.2f} {recall:8.2f}  {'yes' if offered else 'no'}")
+        print(f"{name:22s} {auc(p['fit'], y['fit']):8.3f} {int(y['fit'].sum()):4d} "
+              f"{auc(p['check'], y['check']):10.3f} {int(y['check'].sum()):4d} {len(rows['check']):4d} "
+              f"{precision:9.2f} {recall:8.2f}  {'yes' if offered else 'no'}")
     if args.fit:
         print("\nRULES = {")
         for name, r in rules.items():
