@@ -39,9 +39,9 @@ class ClusterParams:
     min_cluster_size: int = 2
     reach: float = 0.09
     """Cosine distance: pairs farther apart than this are never linked directly."""
-    merge_distance: float = 0.07
+    merge_distance: float = 0.06
     """Average-linkage cut: groups whose faces are on average farther apart stay apart."""
-    attach_distance: float = 0.06
+    attach_distance: float = 0.05
     """A weak face joins the group of its nearest strong face when it is this close."""
     max_part: int = 4000
     """Above this many faces a part is cut again at a shorter reach (linkage is O(n^2))."""
@@ -163,7 +163,8 @@ def _cannot_links(part: np.ndarray, constraints: Constraints) -> np.ndarray:
     return cannot
 
 
-def _linkage(part: np.ndarray, vectors: np.ndarray, constraints: Constraints, params: ClusterParams) -> list[np.ndarray]:
+def _linkage(part: np.ndarray, vectors: np.ndarray, constraints: Constraints,
+             params: ClusterParams) -> list[np.ndarray]:
     """Average linkage over one part, cut at `merge_distance`, cannot-links obeyed."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform

@@ -23,7 +23,7 @@ class JunkRules:
     min_scores: tuple[tuple[str, float], ...] = (("mtcnn", 0.95),)
     """Detector confidence below which a face is background, per detector (each scores on its
     own scale). MTCNN: every labelled portrait scores >= 0.979; the doubtful faces 0.74-0.88."""
-    min_sharpness: float = 120.0
+    min_sharpness: float = 70.0
     """Laplacian variance of the chip at 64 px (`vision.quality.sharpness_at_own_scale`)."""
     max_yaw: float = 0.8
     """Nose offset / half eye distance: labelled faces <= 0.36, a near-profile 0.93."""
@@ -38,9 +38,9 @@ class JunkRules:
 class WeakRules:
     """A weak face may join a person but never pulls two groups together (see people.cluster)."""
 
-    max_side_px: float = 60.0
-    sharpness: float = 250.0
-    yaw: float = 0.5
+    max_side_px: float = 50.0
+    sharpness: float = 120.0
+    yaw: float = 0.6
 
 
 def background_reasons(score: float, quality: dict[str, float], rules: JunkRules = JunkRules(),
@@ -58,14 +58,16 @@ def background_reasons(score: float, quality: dict[str, float], rules: JunkRules
     return reasons
 
 
-def is_weak(quality: dict[str, float], rules: WeakRules = WeakRules()) -> bool:
+def is_weak(quality: dict[str, float], rules: WeakRules | None = None) -> bool:
     """Small, soft or turned: good enough to keep, not to vouch for others."""
+    rules = rules or WeakRules()
     return (quality.get("side_px", rules.max_side_px) < rules.max_side_px
             or quality.get("sharpness", rules.sharpness) < rules.sharpness
             or quality.get("yaw", 0.0) > rules.yaw)
 
 
-def mark_background(conn: sqlite3.Connection, faces: list[tuple[int, FaceRecord]], rules: JunkRules = JunkRules()) -> int:
+def mark_background(conn: sqlite3.Connection, faces: list[tuple[int, FaceRecord]],
+                    rules: JunkRules = JunkRules()) -> int:
     """Flag the background faces among freshly stored ones; returns how many."""
     flagged = [face_id for face_id, record in faces if background_reasons(record.score, record.quality, rules)]
     conn.executemany("UPDATE faces SET background = 1 WHERE id = ?", [(i,) for i in flagged])

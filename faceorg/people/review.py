@@ -36,7 +36,7 @@ MERGE_REACH = 0.075
 """Mean distance between two people's nearest faces below which a merge is suggested."""
 NEAREST = 3
 """How many of a person's faces a distance is averaged over (robust to one look-alike face)."""
-CALIBRATION = (0.08, 60.0)
+CALIBRATION = (0.080, 120.0)
 """Logistic confidence: P(right) = 1 / (1 + exp((distance - centre) * slope)), fitted in bench/people.py."""
 
 
