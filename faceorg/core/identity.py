@@ -12,12 +12,9 @@ the closest two different people come is 0.067 (`bench/cluster.py` prints both).
 
 from __future__ import annotations
 
-import numpy as np
-
 SAME_PERSON_DISTANCE = 0.08
 LINK_DISTANCE = 0.055
+ASSIGN_DISTANCE = 0.05
+"""A new face joins the one person that has a face this close (people.assign); see people.cluster
+for the figures that chose it."""
 
-
-def cosine_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
-    """1 - cosine similarity of unit vectors (rows of `a` against rows of `b`, or two vectors)."""
-    return 1.0 - np.asarray(a, dtype=np.float32) @ np.asarray(b, dtype=np.float32).T

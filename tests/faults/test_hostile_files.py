@@ -27,7 +27,7 @@ def hostile_config(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("hostile")
     return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache",
-                                           models_dir=root / "models", device="cpu")
+                                           device="cpu")
 
 
 @pytest.fixture(scope="module")
