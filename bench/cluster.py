@@ -24,6 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.synthetic import identity_blobs  # noqa: E402
+from faceorg.core.identity import ASSIGN_DISTANCE  # noqa: E402
 from faceorg.core.metrics import bcubed_scores, pairwise_scores  # noqa: E402
 from faceorg.people.cluster import NOISE, ClusterParams, cluster  # noqa: E402
 from faceorg.people.index import IdentityIndex  # noqa: E402
@@ -85,11 +86,11 @@ def deepface_figures(db: Path | None) -> None:
     print(f"deepface: {len(truth)} labelled faces of {len(set(truth))} people")
     print(f"  longest link inside one identity {longest:.4f}; closest two identities {closest:.4f}")
     chosen = ClusterParams()
-    print(f"  chosen (link {chosen.link_distance}, HDBSCAN refine): {evaluate(vectors, truth, chosen)}")
-    for link in (0.045, 0.05, 0.06, 0.07, 0.08):
-        print(f"  link {link:<5}                      : {evaluate(vectors, truth, replace(chosen, link_distance=link))}")
-    print(f"  no HDBSCAN refinement           : {evaluate(vectors, truth, replace(chosen, refine_above=10**9))}")
+    print(f"  chosen (reach {chosen.reach}, linkage cut {chosen.merge_distance}): {evaluate(vectors, truth, chosen)}")
+    for merge in (0.05, 0.06, 0.08):
+        print(f"  merge distance {merge:<5}     : {evaluate(vectors, truth, replace(chosen, merge_distance=merge))}")
     print(f"  min_cluster_size 3              : {evaluate(vectors, truth, replace(chosen, min_cluster_size=3))}")
+    print("  (the figures on more sets, with the photos' cannot-links: bench/people.py)")
 
 
 def timing(n: int) -> None:
@@ -102,7 +103,7 @@ def timing(n: int) -> None:
     index = IdentityIndex(np.arange(known.sum()), labels[known], vectors[known])
     fresh, _ = identity_blobs(1000, people, seed=1)  # the same people, new faces
     started = time.perf_counter()
-    placed = sum(p is not None for p in index.best_people(fresh, ClusterParams().link_distance))
+    placed = sum(p is not None for p in index.best_people(fresh, ASSIGN_DISTANCE))
     assign = time.perf_counter() - started
     print(f"{n:>9} faces ({people} people + 10% noise): full re-cluster {full:8.1f} s, {labels.max() + 1} people, "
           f"{(~known).sum()} unsorted; assigning 1000 new faces {assign:6.2f} s ({placed} placed)")

@@ -1,48 +1,78 @@
-"""Grouping embeddings into identities: a same-person graph, then HDBSCAN inside each part.
+"""Grouping embeddings into identities: a candidate graph, then constrained average linkage.
 
-1. Every two faces closer than the calibrated link distance are linked (exact cosine,
-   computed in blocks with torch so memory stays bounded). The connected parts of that graph are candidate people: no chain of
-   "looks like the same person" steps joins two parts, so no part can merge people
-   the calibration keeps apart.
-2. HDBSCAN (Euclidean on unit vectors, which orders pairs as cosine does) then runs
-   inside each part that holds two faces verification would call different people, to
-   split it where it holds two dense groups joined by a thin bridge (siblings, a
-   look-alike); a part that is one dense group stays whole.
+1. Candidate graph: every two faces closer than `reach` are linked (exact cosine in blocks
+   with torch up to `exact_up_to` faces, cells of nearby faces above). Its connected parts
+   are the only places a person can be: nothing farther than `reach` from all of a
+   person's faces is ever joined to them.
+2. Inside each part, average linkage cut at `merge_distance`: two groups join only when
+   their faces are close *on average*, not when one chain of look-alike steps connects
+   them (which is what put strangers in one album when parts were taken as people: on
+   the LFW news photos one person's faces lie up to 0.10 apart while two strangers come
+   as close as 0.043, so no single link distance separates them).
+3. Evidence besides distance is obeyed as hard constraints: two faces of one photo are two
+   people; faces the user confirmed for different people never share a group; a face the
+   user rejected from a person never shares a group with that person's confirmed faces.
+   A cannot-link pair gets a distance so large that no average over a part can cross it.
+4. Quality: a weak face (small, soft or turned; see `weak_faces`) takes no part in the
+   linkage, so it never pulls two groups together; afterwards it joins the group of its
+   nearest strong face when that face is within `attach_distance`.
 
-Faces in no part of at least `min_cluster_size` stay unsorted. Running HDBSCAN once over
-all faces gives the same groups on the labelled photos but costs O(n^2) in 128-D
-(27 s at 10 000 faces here); the graph keeps it to one blocked matrix product.
-The result depends only on the set of vectors, not on the order they arrived in.
-Parameters are defended in `bench/cluster.py`.
+Parts too big for an exact linkage (`max_part`) are cut again with a shorter reach.
+Groups smaller than `min_cluster_size` stay unsorted (the review queue offers them).
+The result depends only on the set of vectors and constraints, not on their order.
+FITTED
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from faceorg.core.identity import LINK_DISTANCE, SAME_PERSON_DISTANCE
-
 NOISE = -1
+CANNOT = 1.0e9
+"""The distance given to a cannot-link pair: larger than any average that could still merge."""
 
 
 @dataclass(frozen=True)
 class ClusterParams:
     min_cluster_size: int = 2
-    link_distance: float = LINK_DISTANCE
-    """Cosine distance: faces of one person are chained by steps shorter than this (see core.identity)."""
-    verify_distance: float = SAME_PERSON_DISTANCE
-    """Parts whose two most distant faces are farther apart than this get HDBSCAN's closer look."""
-    refine_above: int = 6
-    """Parts larger than this are split further by HDBSCAN if their density says so."""
-    refine_min_size: int = 3
-    """HDBSCAN's min_cluster_size and min_samples inside a part: a group needs 3 faces to split off."""
+    reach: float = 0.09
+    """Cosine distance: pairs farther apart than this are never linked directly."""
+    merge_distance: float = 0.07
+    """Average-linkage cut: groups whose faces are on average farther apart stay apart."""
+    attach_distance: float = 0.06
+    """A weak face joins the group of its nearest strong face when it is this close."""
+    max_part: int = 4000
+    """Above this many faces a part is cut again at a shorter reach (linkage is O(n^2))."""
     block: int = 1024
     exact_up_to: int = 20_000
     """Up to this many faces every pair is compared; above, cells of nearby faces (see same_person_graph)."""
     probe: int = 3
     """Nearest cells each face is compared with, above `exact_up_to`."""
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What the grouping must obey besides the embeddings; one entry per row."""
+
+    photo: np.ndarray
+    """Photo id of each face: two faces of one photo are two people."""
+    anchor: np.ndarray
+    """Person id the user confirmed the face as, -1 where none."""
+    weak: np.ndarray
+    """A face that may join a group but never pulls others in."""
+    rejected: list[tuple[int, int]] = field(default_factory=list)
+    """(row, person id): the user said this face is not that person."""
+
+    @classmethod
+    def none(cls, n: int) -> Constraints:
+        return cls(np.arange(n), np.full(n, -1), np.zeros(n, dtype=bool))
+
+    def subset(self, rows: np.ndarray) -> Constraints:
+        where = {int(r): k for k, r in enumerate(rows)}
+        return Constraints(self.photo[rows], self.anchor[rows], self.weak[rows],
+                           [(where[r], p) for r, p in self.rejected if r in where])
 
 
 def same_person_graph(vectors: np.ndarray, params: ClusterParams):
@@ -64,7 +94,7 @@ def same_person_graph(vectors: np.ndarray, params: ClusterParams):
         for members, candidates in _comparisons(data, params):
             for start in range(0, len(members), params.block):
                 part = members[start:start + params.block]
-                r, c = torch.nonzero(data[part] @ data[candidates].T > 1.0 - params.link_distance, as_tuple=True)
+                r, c = torch.nonzero(data[part] @ data[candidates].T > 1.0 - params.reach, as_tuple=True)
                 rows.append(part[r].numpy())
                 cols.append(candidates[c].numpy())
     r, c = np.concatenate(rows), np.concatenate(cols)
@@ -116,49 +146,89 @@ def _canonical(vectors: np.ndarray) -> np.ndarray:
     return np.argsort(vectors @ direction, kind="stable")
 
 
-def _suspicious(part: np.ndarray, vectors: np.ndarray, params: ClusterParams) -> bool:
-    """A part worth a closer look: big enough, and holding two faces that verification would
-    call different people (a chain of close steps crossed from one person to another)."""
-    if len(part) <= params.refine_above:
-        return False
-    block = vectors[part]
-    return bool((block @ block.T).min() < 1.0 - params.verify_distance)
 
 
-def _refine(part: np.ndarray, vectors: np.ndarray, params: ClusterParams) -> list[np.ndarray]:
-    """Split a part only where HDBSCAN finds several dense groups (a homogeneous part stays
-    whole: allow_single_cluster); its few noise faces join the nearest group."""
-    import hdbscan
+def _cannot_links(part: np.ndarray, constraints: Constraints) -> np.ndarray:
+    """A boolean matrix over the part: True where two faces must stay apart."""
+    photo, anchor = constraints.photo[part], constraints.anchor[part]
+    cannot = photo[:, None] == photo[None, :]
+    confirmed = anchor >= 0
+    cannot |= confirmed[:, None] & confirmed[None, :] & (anchor[:, None] != anchor[None, :])
+    where = {int(r): k for k, r in enumerate(part)}
+    for row, person in constraints.rejected:
+        if row in where:
+            mates = np.flatnonzero(anchor == person)
+            cannot[where[row], mates] = cannot[mates, where[row]] = True
+    np.fill_diagonal(cannot, False)
+    return cannot
 
-    part = part[_canonical(vectors[part])]
-    labels = hdbscan.HDBSCAN(min_cluster_size=params.refine_min_size, min_samples=params.refine_min_size,
-                             allow_single_cluster=True, metric="euclidean",
-                             core_dist_n_jobs=1).fit_predict(vectors[part].astype(np.float64))
-    groups = [list(part[labels == label]) for label in sorted(set(labels.tolist()) - {NOISE})]
-    if len(groups) < 2:
+
+def _linkage(part: np.ndarray, vectors: np.ndarray, constraints: Constraints, params: ClusterParams) -> list[np.ndarray]:
+    """Average linkage over one part, cut at `merge_distance`, cannot-links obeyed."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    if len(part) == 1:
         return [part]
-    centres = np.stack([vectors[g].mean(axis=0) for g in groups])
-    for face in part[labels == NOISE]:
-        groups[int(np.argmax(centres @ vectors[face]))].append(face)
-    return [np.array(g) for g in groups]
+    block = vectors[part].astype(np.float64)
+    distances = np.clip(1.0 - block @ block.T, 0.0, None)
+    cannot = _cannot_links(part, constraints)
+    if not cannot.any() and distances.max() <= params.merge_distance:
+        return [part]  # no average can exceed the largest distance: one group, without the linkage
+    distances[cannot] = CANNOT
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False), method="average")
+    labels = fcluster(tree, t=params.merge_distance, criterion="distance")
+    return [part[labels == label] for label in np.unique(labels)]
 
 
-def cluster(embeddings: np.ndarray, params: ClusterParams = ClusterParams()) -> np.ndarray:
-    """A label per row (0..k-1, or NOISE); the same set of vectors always gets the same groups."""
+def _parts(rows: np.ndarray, vectors: np.ndarray, params: ClusterParams) -> list[np.ndarray]:
+    """Connected parts of the candidate graph over `rows`, each small enough for a linkage."""
     from scipy.sparse.csgraph import connected_components
 
+    _, component = connected_components(same_person_graph(vectors[rows], params), directed=False)
+    found = []
+    for c in np.unique(component):
+        part = rows[component == c]
+        if len(part) > params.max_part and params.reach > 0.01:
+            found += _parts(part, vectors, replace(params, reach=params.reach - 0.005))
+        else:
+            found.append(part)
+    return found
+
+
+def _attach(groups: list[np.ndarray], weak: np.ndarray, vectors: np.ndarray, constraints: Constraints,
+            params: ClusterParams) -> list[np.ndarray]:
+    """Each weak face joins the group of its nearest strong face, if close enough and allowed."""
+    if not len(weak) or not groups:
+        return groups
+    members = np.concatenate(groups)
+    owner = np.concatenate([np.full(len(g), k) for k, g in enumerate(groups)])
+    nearest = np.argmax(vectors[weak] @ vectors[members].T, axis=1)
+    close = 1.0 - np.einsum("ij,ij->i", vectors[weak], vectors[members[nearest]]) < params.attach_distance
+    extra: dict[int, list[int]] = {}
+    for face, k, ok in zip(weak.tolist(), owner[nearest].tolist(), close.tolist()):
+        group = np.concatenate([groups[k], extra.get(k, [])]).astype(np.int64)
+        if ok and not _cannot_links(np.concatenate([[face], group]).astype(np.int64), constraints)[0].any():
+            extra.setdefault(k, []).append(face)
+    return [np.concatenate([g, np.array(extra.get(k, []), dtype=np.int64)]) for k, g in enumerate(groups)]
+
+
+def cluster(embeddings: np.ndarray, params: ClusterParams = ClusterParams(),
+            constraints: Constraints | None = None) -> np.ndarray:
+    """A label per row (0..k-1, or NOISE); the same vectors and constraints always give the same groups."""
     vectors = np.asarray(embeddings, dtype=np.float32)
     n = len(vectors)
+    constraints = constraints if constraints is not None else Constraints.none(n)
     labels = np.full(n, NOISE, dtype=np.int64)
     if n < params.min_cluster_size:
         return labels
-    _, component = connected_components(same_person_graph(vectors, params), directed=False)
-    parts = [np.flatnonzero(component == c) for c in np.unique(component)]
+    strong = np.flatnonzero(~constraints.weak)
     groups: list[np.ndarray] = []
-    for part in parts:
-        if len(part) < params.min_cluster_size:
-            continue
-        groups += _refine(part, vectors, params) if _suspicious(part, vectors, params) else [part]
+    if len(strong):
+        for part in _parts(strong, vectors, params):
+            groups += _linkage(part, vectors, constraints, params)
+    groups = _attach(groups, np.flatnonzero(constraints.weak), vectors, constraints, params)
     groups = [g for g in groups if len(g) >= params.min_cluster_size]
     for label, group in enumerate(sorted(groups, key=lambda g: tuple(vectors[g].min(axis=0)))):
         labels[group] = label

@@ -15,7 +15,7 @@ LARGE_ENOUGH = 150.0
 def cover_score(quality: dict[str, float], confirmed: bool) -> float:
     """Higher is better: frontal, sharp, large, and confirmed by the user beats guessed."""
     frontal = 1.0 - min(1.0, quality.get("yaw", 1.0))
-    sharp = min(1.0, quality.get("sharpness", 0.0) / SHARP_ENOUGH)
+    sharp = min(1.0, quality.get("sharpness_150", quality.get("sharpness", 0.0)) / SHARP_ENOUGH)
     large = min(1.0, quality.get("side_px", 0.0) / LARGE_ENOUGH)
     return frontal * sharp * large + (1.0 if confirmed else 0.0)
 

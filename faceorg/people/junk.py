@@ -2,8 +2,12 @@
 
 Passers-by, faces on posters, blurred bystanders and profiles make thousands of junk
 clusters in other photo managers. Each rule is a measured threshold on a number the
-vision layer already computed (see `bench/junk.py`, which prints how many faces each
-rule removes on the shared photos and checks that no labelled face is among them).
+vision layer already computed; `bench/people.py` prints the share of labelled faces each
+set loses to them and `bench/junk.py` what they set aside in group photos.
+
+Fitted on the labelled faces of deepface (61 portraits) and the LFW FIT half, checked on
+the LFW CHECK half and lfw10 (news photos, faces of 40-120 px in 250 px photos):
+FIGURES
 """
 
 from __future__ import annotations
@@ -17,13 +21,24 @@ from faceorg.core.face import FaceRecord
 @dataclass(frozen=True)
 class JunkRules:
     min_score: float = 0.95
-    """MTCNN's confidence: every labelled portrait scores >= 0.979; the doubtful faces 0.74-0.88."""
-    min_sharpness: float = 50.0
-    """Laplacian variance of the 150 px chip: labelled faces >= 103, blurred bystanders 1-36."""
+    """The detector's confidence, on its own scale: the scanner passes `detector.background_score`.
+    MTCNN: every labelled portrait scores >= 0.979, the doubtful faces 0.74-0.88. RetinaFace
+    (which itself drops faces below 0.9): labelled portraits >= 0.996, so the same 0.95."""
+    min_sharpness: float = 120.0
+    """Laplacian variance of the chip at 64 px (`vision.quality.sharpness_at_own_scale`)."""
     max_yaw: float = 0.8
     """Nose offset / half eye distance: labelled faces <= 0.36, a near-profile 0.93."""
-    min_side_px: float = 60.0
-    """Shorter box side in original pixels: labelled faces >= 103."""
+    min_side_px: float = 40.0
+    """Shorter box side in original pixels."""
+
+
+@dataclass(frozen=True)
+class WeakRules:
+    """A weak face may join a person but never pulls two groups together (see people.cluster)."""
+
+    max_side_px: float = 60.0
+    sharpness: float = 250.0
+    yaw: float = 0.5
 
 
 def background_reasons(score: float, quality: dict[str, float], rules: JunkRules = JunkRules()) -> list[str]:
@@ -38,6 +53,13 @@ def background_reasons(score: float, quality: dict[str, float], rules: JunkRules
     if quality.get("yaw", 0.0) > rules.max_yaw:
         reasons.append("turned away")
     return reasons
+
+
+def is_weak(quality: dict[str, float], rules: WeakRules = WeakRules()) -> bool:
+    """Small, soft or turned: good enough to keep, not to vouch for others."""
+    return (quality.get("side_px", rules.max_side_px) < rules.max_side_px
+            or quality.get("sharpness", rules.sharpness) < rules.sharpness
+            or quality.get("yaw", 0.0) > rules.yaw)
 
 
 def mark_background(conn: sqlite3.Connection, faces: list[tuple[int, FaceRecord]], rules: JunkRules = JunkRules()) -> int:

@@ -6,6 +6,10 @@ before (so albums and their ids stay put), or become new people. A face is never
 placed with a person it was rejected from, confirmed faces never move, names never
 change. After a scan only the faces its new faces can affect are regrouped (`around`),
 which gives the same people a full re-cluster would.
+
+The user's decisions and the photos also enter the grouping itself as constraints (see
+`people.cluster.Constraints`): confirmed faces of different people, two faces of one photo,
+and a face with the person it was rejected from are never grouped together.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ import numpy as np
 
 from faceorg.core.person import AssignedBy
 from faceorg.people.assign import assign_faces
-from faceorg.people.cluster import NOISE, ClusterParams, cluster
+from faceorg.people.cluster import NOISE, ClusterParams, Constraints, cluster
 from faceorg.people.cover import refresh_covers
 from faceorg.people.index import IdentityIndex
+from faceorg.people.junk import is_weak
 from faceorg.store import faces as face_repo
 from faceorg.store import people
+from faceorg.store.codec import from_json
 from faceorg.store.db import transaction
 from faceorg.store.people import ELIGIBLE
 
@@ -79,7 +85,7 @@ def _around(ids: np.ndarray, X: np.ndarray, current: dict, faces: list[int], par
     data = torch.from_numpy(np.ascontiguousarray(X))
     with torch.inference_mode():
         for start in range(0, len(seeds), params.block):
-            linked |= (data[seeds[start:start + params.block]] @ data.T > 1.0 - params.link_distance).any(dim=0).numpy()
+            linked |= (data[seeds[start:start + params.block]] @ data.T > 1.0 - params.reach).any(dim=0).numpy()
     touched = set(person[linked].tolist()) - {-1}
     return np.flatnonzero(linked | np.isin(person, list(touched)))
 
@@ -97,7 +103,8 @@ def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams(),
     rows = {face: row for row, face in enumerate(id_list)}
     anchors = {f: p for f, (p, by) in current.items() if by == AssignedBy.USER and p is not None}
     rejected = people.rejections(conn)
-    labels = cluster(X, params) if len(id_list) else np.zeros(0, dtype=np.int64)
+    constraints = _constraints(conn, id_list, anchors, rejected)
+    labels = cluster(X, params, constraints) if len(id_list) else np.zeros(0, dtype=np.int64)
     placement: Placement = {f: (p, AssignedBy.USER) for f, p in anchors.items()}
     new_groups: list[list[int]] = []
     taken: set[int] = set(anchors.values())
@@ -123,6 +130,27 @@ def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams(),
         report.unsorted = len(people.unsorted_face_ids(conn))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _constraints(conn: sqlite3.Connection, id_list: list[int], anchors: dict[int, int],
+                 rejected: set[tuple[int, int]]) -> Constraints:
+    """The photo, confirmed person and weakness of each face, and the rejections, as rows."""
+    photo: dict[int, int] = {}
+    weak: dict[int, bool] = {}
+    for start in range(0, len(id_list), 900):
+        chunk = id_list[start:start + 900]
+        for face, photo_id, quality in conn.execute(
+            f"SELECT id, photo_id, quality FROM faces WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        ):
+            photo[face] = photo_id
+            weak[face] = is_weak(from_json(quality, {}))
+    rows = {face: row for row, face in enumerate(id_list)}
+    return Constraints(
+        photo=np.array([photo[f] for f in id_list], dtype=np.int64),
+        anchor=np.array([anchors.get(f, -1) for f in id_list], dtype=np.int64),
+        weak=np.array([weak[f] and f not in anchors for f in id_list], dtype=bool),
+        rejected=[(rows[f], p) for f, p in rejected if f in rows],
+    )
 
 
 def _drop_empty_people(conn: sqlite3.Connection) -> int:

@@ -105,7 +105,8 @@ def test_an_analyzer_failing_on_one_photo_costs_only_that_photo(faces_dir, tmp_p
     assert ok == {"img1.jpg", "img17.jpg"}
 
 
-def test_a_full_library_stops_the_scan_with_one_sentence_and_keeps_what_was_stored(faces_dir, tmp_path, config, pipeline):
+def test_a_full_library_stops_the_scan_with_one_sentence_and_keeps_what_was_stored(faces_dir, tmp_path, config,
+                                                                                   pipeline):
     from faceorg.store.db import LibraryWriteError
 
     folder = tmp_path / "photos"

@@ -193,3 +193,17 @@ def test_a_re_encoded_file_is_analysed_again_and_keeps_the_name(library):
     assert new_face[0] != old_face[0], "a changed file is analysed afresh"
     assert (new_face[1], new_face[2]) == (person, AssignedBy.USER.value)
     assert people.get(conn, person).name == "Eileen"
+
+
+def test_a_ready_pipeline_reports_only_this_scans_stage_seconds(library, pipeline):
+    folder, _, scanner = library
+    pipeline.stage_seconds["detect"] = pipeline.stage_seconds.get("detect", 0.0) + 1000.0  # earlier work
+    try:
+        summary = scanner.scan([folder])
+    finally:
+        pipeline.stage_seconds["detect"] -= 1000.0
+    assert summary.scanned == len(SOME)
+    assert 0.0 < summary.stage_seconds["detect"] < 1000.0
+    assert summary.stage_seconds["previews"] > 0.0, "previews are timed on their own worker"
+    thumbs = list((scanner.cache.root / "thumbs").rglob("*.jpg"))
+    assert len(thumbs) == len(SOME), "every photo's thumbnail is written before the scan returns"
