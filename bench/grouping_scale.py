@@ -34,8 +34,9 @@ from faceorg.people.cluster import NOISE, ClusterParams, _comparisons, cluster  
 CHUNK = 250_000
 
 
-def blobs_float32(n_faces: int, n_people: int, noise_share: float = 0.1, spread: float = 0.12, dim: int = 128,
-                  seed: int = 1) -> np.ndarray:
+def blobs_float32(
+    n_faces: int, n_people: int, noise_share: float = 0.1, spread: float = 0.12, dim: int = 128, seed: int = 1
+) -> np.ndarray:
     """The distribution of bench.synthetic.identity_blobs, generated chunk by chunk in float32."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(n_people, dim)).astype(np.float32)
@@ -75,7 +76,9 @@ def timed_cells(vectors: np.ndarray, budget_s: float) -> None:
     first = next(cells)
     setup = time.perf_counter() - started
     total_cells = int(np.sqrt(len(vectors)))
-    print(f"k-means cells ({total_cells} cells) and probes: {setup:.0f} s; peak RSS {peak_rss_gib():.1f} GiB", flush=True)
+    print(
+        f"k-means cells ({total_cells} cells) and probes: {setup:.0f} s; peak RSS {peak_rss_gib():.1f} GiB", flush=True
+    )
     done, links, started = 0, 0, time.perf_counter()
     with torch.inference_mode():
         for members, candidates in _chain(first, cells):
@@ -87,9 +90,12 @@ def timed_cells(vectors: np.ndarray, budget_s: float) -> None:
             if elapsed > budget_s:
                 break
     share = done / total_cells
-    print(f"cell comparisons: {done}/{total_cells} cells ({share:.1%}) in {elapsed:.0f} s, {links:,} links "
-          f"-> all cells {elapsed / share:.0f} s; grouping {setup + elapsed / share:.0f} s extrapolated "
-          f"(plus the connected parts and HDBSCAN inside suspicious parts); peak RSS {peak_rss_gib():.1f} GiB", flush=True)
+    print(
+        f"cell comparisons: {done}/{total_cells} cells ({share:.1%}) in {elapsed:.0f} s, {links:,} links "
+        f"-> all cells {elapsed / share:.0f} s; grouping {setup + elapsed / share:.0f} s extrapolated "
+        f"(plus the connected parts and HDBSCAN inside suspicious parts); peak RSS {peak_rss_gib():.1f} GiB",
+        flush=True,
+    )
 
 
 def _chain(first, rest):
@@ -100,23 +106,34 @@ def _chain(first, rest):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--faces", type=int, default=5_000_000)
-    parser.add_argument("--budget-s", type=float, default=0.0, help="time the cell comparisons for this long, then extrapolate")
+    parser.add_argument(
+        "--budget-s", type=float, default=0.0, help="time the cell comparisons for this long, then extrapolate"
+    )
     args = parser.parse_args()
     per_face = store_bytes_per_face()
-    print(f"store: {per_face:.0f} bytes per face in the SQLite library (synthetic, measured on 30 000 faces) "
-          f"-> {per_face * args.faces / 2**30:.1f} GiB for {args.faces:,} faces", flush=True)
+    print(
+        f"store: {per_face:.0f} bytes per face in the SQLite library (synthetic, measured on 30 000 faces) "
+        f"-> {per_face * args.faces / 2**30:.1f} GiB for {args.faces:,} faces",
+        flush=True,
+    )
     started = time.perf_counter()
     vectors = blobs_float32(args.faces, max(10, args.faces // 20))
-    print(f"generated {args.faces:,} faces in {time.perf_counter() - started:.0f} s "
-          f"({vectors.nbytes / 2**30:.2f} GiB of embeddings); peak RSS {peak_rss_gib():.1f} GiB", flush=True)
+    print(
+        f"generated {args.faces:,} faces in {time.perf_counter() - started:.0f} s "
+        f"({vectors.nbytes / 2**30:.2f} GiB of embeddings); peak RSS {peak_rss_gib():.1f} GiB",
+        flush=True,
+    )
     if args.budget_s:
         timed_cells(vectors, args.budget_s)
         return
     started = time.perf_counter()
     labels = cluster(vectors)
     seconds = time.perf_counter() - started
-    print(f"grouping {args.faces:,} faces (cells path): {seconds:.0f} s, {labels.max() + 1:,} people, "
-          f"{(labels == NOISE).sum():,} unsorted; peak RSS {peak_rss_gib():.1f} GiB", flush=True)
+    print(
+        f"grouping {args.faces:,} faces (cells path): {seconds:.0f} s, {labels.max() + 1:,} people, "
+        f"{(labels == NOISE).sum():,} unsorted; peak RSS {peak_rss_gib():.1f} GiB",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def main() -> None:
     with (FACES / "deepface" / "identities.csv").open(newline="") as handle:
         labelled = {row["file"] for row in csv.DictReader(handle)}
     pipeline = FacePipeline(default_config().with_overrides(device="cpu"), analyzer_names=[])
-    rules = JunkRules()
+    rules = JunkRules(min_score=pipeline.detector.background_score)  # each detector's scores have their own scale
     counts: dict[str, int] = {}
     total = flagged = lost = 0
     for path in sorted((FACES / "deepface").glob("*.jpg")) + sorted((FACES / "facenet").rglob("*.jpg")):
@@ -38,7 +38,7 @@ def main() -> None:
             if reasons and path.name in labelled and record is largest:
                 lost += 1
                 print(f"  labelled portrait set aside: {path.name} {reasons}")
-    print(f"rules: {rules}")
+    print(f"detector: {pipeline.detector.version}; rules: {rules}")
     print(f"{total} faces, {flagged} set aside as background; by rule (a face can meet several): {counts}")
     print(f"labelled portraits set aside: {lost} of {len(labelled)}")
 

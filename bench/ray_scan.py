@@ -39,17 +39,23 @@ LOOPBACK = "127.0.0.1"
 def line(name: str, summary: ScanSummary, photos: int, local_seconds: float | None) -> str:
     per = {k: v / max(1, summary.scanned) for k, v in sorted(summary.stage_seconds.items())}
     stages = ", ".join(f"{k} {v * 1000:.0f}" for k, v in per.items())
-    overhead = "" if local_seconds is None else f"; Ray overhead {(summary.seconds - local_seconds) / photos:+.2f} s/photo"
-    return (f"{name:<28} {summary.scanned:>3} photos in {summary.seconds:6.1f} s = {summary.scanned / summary.seconds:5.2f} "
-            f"photos/s, {summary.faces} faces{overhead}\n{'':<28} ms per photo (worker time summed): {stages}")
+    overhead = (
+        "" if local_seconds is None else f"; Ray overhead {(summary.seconds - local_seconds) / photos:+.2f} s/photo"
+    )
+    return (
+        f"{name:<28} {summary.scanned:>3} photos in {summary.seconds:6.1f} s = "
+        f"{summary.scanned / summary.seconds:5.2f} photos/s, {summary.faces} faces{overhead}\n"
+        f"{'':<28} ms per photo (worker time summed): {stages}"
+    )
 
 
 def scan(kind: str, photos: Path, work: Path, address: str | None = None, cpus: int = 2) -> ScanSummary:
     from faceorg.store.db import connect
 
     root = work / kind
-    config = default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache",
-                                             models_dir=root / "models", device="cpu")
+    config = default_config().with_overrides(
+        db_path=root / "library.db", cache_dir=root / "cache", models_dir=root / "models", device="cpu"
+    )
     root.mkdir(parents=True)
     conn = connect(config.db_path)
     try:
@@ -60,8 +66,9 @@ def scan(kind: str, photos: Path, work: Path, address: str | None = None, cpus: 
         from faceorg.cluster.runtime import connect as ray_connect
         from faceorg.cluster.scanner import RayScanner
 
-        extra = {"num_cpus": cpus, "object_store_memory": 500 << 20} if address is None else {
-            "_node_ip_address": LOOPBACK}
+        extra = (
+            {"num_cpus": cpus, "object_store_memory": 500 << 20} if address is None else {"_node_ip_address": LOOPBACK}
+        )
         runtime = ray_connect(address, **extra)
         try:
             return RayScanner(conn, config, runtime).scan([photos])
@@ -75,39 +82,63 @@ def start_two_nodes(port: int) -> list[subprocess.Popen]:
     """Two raylets on loopback, one CPU each; `--block` keeps each in a process we stop by id."""
     ray = str(Path(sys.executable).with_name("ray"))
     common = ["--num-cpus", "1", "--node-ip-address", LOOPBACK, "--block", "--disable-usage-stats"]
-    head = subprocess.Popen([ray, "start", "--head", "--port", str(port), "--include-dashboard", "false",
-                             "--object-store-memory", str(300 << 20), *common],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    head = subprocess.Popen(
+        [
+            ray,
+            "start",
+            "--head",
+            "--port",
+            str(port),
+            "--include-dashboard",
+            "false",
+            "--object-store-memory",
+            str(300 << 20),
+            *common,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     nodes = [head]
     time.sleep(8)
-    nodes.append(subprocess.Popen([ray, "start", "--address", f"{LOOPBACK}:{port}",
-                                   "--object-store-memory", str(300 << 20), *common],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    nodes.append(
+        subprocess.Popen(
+            [ray, "start", "--address", f"{LOOPBACK}:{port}", "--object-store-memory", str(300 << 20), *common],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
     wait_for_nodes(port, 2)
     return nodes
 
 
 def wait_for_nodes(port: int, count: int) -> None:
     """Bounded: the cluster shows `count` live nodes within START_TIMEOUT_S, or the script stops."""
-    code = ("import ray, sys; ray.init(address=sys.argv[1], _node_ip_address='127.0.0.1', logging_level='error');"
-            "print(sum(n['Alive'] for n in ray.nodes()))")
+    code = (
+        "import ray, sys; ray.init(address=sys.argv[1], _node_ip_address='127.0.0.1', logging_level='error');"
+        "print(sum(n['Alive'] for n in ray.nodes()))"
+    )
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
-        out = subprocess.run([sys.executable, "-c", code, f"{LOOPBACK}:{port}"], capture_output=True, text=True,
-                             timeout=START_TIMEOUT_S)
+        out = subprocess.run(
+            [sys.executable, "-c", code, f"{LOOPBACK}:{port}"], capture_output=True, text=True, timeout=START_TIMEOUT_S
+        )
         if out.stdout.strip().isdigit() and int(out.stdout.strip()) >= count:
             return
         time.sleep(3)
     raise TimeoutError(f"the 2-node loopback cluster did not come up within {START_TIMEOUT_S} s")
 
 
-def stop(nodes: list[subprocess.Popen]) -> None:
+def stop(nodes: list[subprocess.Popen], port: int) -> None:
     for node in reversed(nodes):  # the worker node first, then the head
         node.terminate()
         try:
             node.wait(timeout=60)
         except subprocess.TimeoutExpired:
             node.kill()
+    # `ray start --head` leaves its address behind; a later plain ray.init() would try to join it
+    marker = Path(tempfile.gettempdir()) / "ray" / "ray_current_cluster"
+    if marker.is_file() and marker.read_text().strip().endswith(f":{port}"):
+        marker.unlink()
 
 
 def main() -> None:
@@ -116,7 +147,7 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray runtime")
     parser.add_argument("--port", type=int, default=6391, help="the loopback head's port")
     args = parser.parse_args()
-    sources = sorted((FACES / "deepface").glob("*.jpg"))[:args.photos]
+    sources = sorted((FACES / "deepface").glob("*.jpg"))[: args.photos]
     if not sources:
         sys.exit(f"no photos at {FACES / 'deepface'}")
     with tempfile.TemporaryDirectory(prefix="ray-scan-") as tmp:
@@ -129,13 +160,20 @@ def main() -> None:
         print(f"{n} photos from {FACES / 'deepface'}; machine load matters: figures are noisy", flush=True)
         local = scan("local", photos, work)
         print(line("local scan", local, n, None), flush=True)
-        print(line(f"--ray, local runtime ({args.cpus} CPUs)", scan("ray-local", photos, work, cpus=args.cpus), n,
-                   local.seconds), flush=True)
+        print(
+            line(
+                f"--ray, local runtime ({args.cpus} CPUs)",
+                scan("ray-local", photos, work, cpus=args.cpus),
+                n,
+                local.seconds,
+            ),
+            flush=True,
+        )
         nodes = start_two_nodes(args.port)
         try:
             two = scan("ray-2-nodes", photos, work, address=f"{LOOPBACK}:{args.port}")
         finally:
-            stop(nodes)
+            stop(nodes, args.port)
         print(line("--ray, 2 raylets on loopback", two, n, local.seconds), flush=True)
 
 

@@ -1,23 +1,37 @@
-"""Scan throughput: faceorg's pipeline next to a naive loop of the same models and next to
-the face_recognition library's usual pipeline, on the same camera-sized photos.
+"""Scan throughput, measured honestly: faceorg next to face_recognition at the same decode size,
+and next to the floors (decode alone; decode + detection), on the same camera-sized photos.
 
 The library is built once (cached) from ../shared/faces: copies resized to 12, 16 and 24
-megapixels, at least 500 photos. faceorg scans all of it (a separate process: CPU
-utilisation and peak memory are its own); the three pipelines are then compared on the
-same sample of it, in this process, models loaded beforehand.
+megapixels. Every pipeline runs in this one process, models loaded beforehand, and they are
+interleaved: the photos go in chunks (6 by default), and each chunk is run by every pipeline
+in turn, so all of them see the same moments of a busy computer. The pipelines:
 
-    make bench-deps && .venv/bin/python bench/scan.py [--photos 500] [--sample 12] [--device cpu]
+- decode: faceorg's draft-mode decode to `detect_max_side` (the floor of any pipeline);
+- decode+detect: the same decode, then the configured detector (the floor of a face scan);
+- faceorg: a real `Scanner` scan of the chunk (its decode workers, the models, SQLite, people,
+  previews) into one library that grows chunk by chunk;
+- face_recognition, same size: the same decoded pixels through face_locations (HOG) and
+  face_encodings: the yardstick, resolution taken out of the comparison;
+- face_recognition, full size: its usual pipeline (load_image_file at full resolution), on
+  every `--full-every`-th photo only (a 24 MP photo takes it many seconds).
 
-The last line is `ratio_vs_naive=X ratio_vs_face_recognition=Y` (faceorg's photos per
-second divided by the other's, on the sample).
+`--load N` adds N busy-looping processes for the duration (a bounded background load); the
+1-minute load average is printed either way. `--quick` runs 30 photos. `--whole` also scans
+the whole library in a separate process for CPU use and peak memory.
+
+    make bench-deps && .venv/bin/python bench/scan.py [--quick] [--photos 120] [--load 2] [--device cpu]
+    (faceorg as shipped before issue 13: --detector mtcnn --model-threads 2 --max-side 1024)
+
+The last line is `ratio_vs_face_recognition_same_size=Z share_of_floor=W`: faceorg's photos/s
+divided by face_recognition's at the same size, and by the decode+detect floor's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -30,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PIL import Image, ImageOps  # noqa: E402
 
 from bench import yardsticks  # noqa: E402
+from bench.threads import CpuHog  # noqa: E402
 
 FACES = Path(__file__).resolve().parents[2] / "shared" / "faces"
 CAMERA_SIDES = (4000, 4896, 6000)  # 12, 16 and 24 megapixels at 3:2 or 4:3
@@ -54,11 +69,6 @@ def build_camera_library(target: Path, count: int) -> list[Path]:
     return made
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def run_faceorg_process(folder: Path, device: str) -> dict:
     """`faceorg scan` of the whole library in its own process."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,106 +85,138 @@ def run_faceorg_process(folder: Path, device: str) -> dict:
     return summary
 
 
-def faceorg_sample(paths: list[Path], device: str) -> tuple[float, int]:
-    from faceorg.config import default_config
-    from faceorg.scan.scanner import Scanner
-    from faceorg.store.db import connect
-    from faceorg.vision.pipeline import FacePipeline
+class Pipelines:
+    """Every contender, models loaded, each taking a chunk of paths and returning faces found."""
 
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "sample"
+    def __init__(self, device: str, workdir: Path, warm: Path, **overrides):
+        from faceorg.config import default_config
+        from faceorg.scan.scanner import Scanner
+        from faceorg.store.db import connect
+        from faceorg.vision.pipeline import FacePipeline
+
+        self.config = default_config().with_overrides(db_path=workdir / "lib.db", cache_dir=workdir / "cache",
+                                                      device=device, **overrides)
+        self.pipeline = FacePipeline(self.config)
+        self.pipeline.run(warm)  # models loaded before any clock starts
+        self.pipeline.stage_seconds.clear()
+        self.scanner = Scanner(connect(self.config.db_path), self.config, lambda: self.pipeline)
+        self.workdir = workdir
+        self.stage_seconds: dict[str, float] = {}
+        self.fr = yardsticks.face_recognition()
+        self.fr.face_encodings(self.pipeline.decode(warm).image[::4, ::4].copy())
+        self.chunks = 0
+
+    def decode(self, paths: list[Path]) -> int:
+        for path in paths:
+            self.pipeline.decode(path)
+        return 0
+
+    def decode_detect(self, paths: list[Path]) -> int:
+        detector = self.pipeline.detector
+        faces = 0
+        for path in paths:
+            decoded = self.pipeline.decode(path)
+            faces += len(detector([decoded.image], self.pipeline._smallest(decoded))[0])
+        return faces
+
+    def faceorg(self, paths: list[Path]) -> int:
+        self.chunks += 1
+        folder = self.workdir / f"chunk{self.chunks:04d}"
         folder.mkdir()
-        for p in paths:
-            os.symlink(p, folder / p.name)
-        config = default_config().with_overrides(db_path=Path(tmp) / "lib.db", cache_dir=Path(tmp) / "cache", device=device)
-        pipeline = FacePipeline(config)
-        pipeline.run(paths[0])  # models loaded before the clock starts, as for the others
-        started = time.perf_counter()
-        summary = Scanner(connect(config.db_path), config, lambda: pipeline).scan([folder])
-        return time.perf_counter() - started, summary.faces
+        for path in paths:
+            os.symlink(path, folder / path.name)
+        summary = self.scanner.scan([folder])
+        for stage, seconds in summary.stage_seconds.items():
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
+        return summary.faces
+
+    def fr_same_size(self, paths: list[Path]) -> int:
+        faces = 0
+        for path in paths:
+            image = self.pipeline.decode(path).image
+            faces += len(self.fr.face_encodings(image, self.fr.face_locations(image)))
+        return faces
+
+    def fr_full_size(self, paths: list[Path]) -> int:
+        faces = 0
+        for path in paths:
+            image = self.fr.load_image_file(path)
+            faces += len(self.fr.face_encodings(image, self.fr.face_locations(image)))
+        return faces
 
 
-def naive_sample(paths: list[Path]) -> tuple[float, int]:
-    """The same models, one photo and one face at a time, full-resolution decode and detection."""
-    from faceorg.vision.age_gender import AgeGenderAnalyzer
-    from faceorg.vision.decode import decode
-    from faceorg.vision.detect import MtcnnDetector
-    from faceorg.vision.embed_dlib import DlibEmbedder
-    from faceorg.vision.expression import ExpressionAnalyzer
-    from faceorg.vision.landmarks import ShapeLandmarker
-
-    detector, landmarker = MtcnnDetector("cpu"), ShapeLandmarker()
-    analyzers = [DlibEmbedder(), ExpressionAnalyzer("cpu"), AgeGenderAnalyzer("cpu")]
-    warm = decode(paths[0], 640).image
-    for det in detector([warm])[0][:1]:
-        for analyzer in analyzers:
-            analyzer([landmarker(warm, det.box)])
-    faces = 0
-    started = time.perf_counter()
-    for path in paths:
-        image = decode(path, None).image
-        for det in detector([image])[0]:
-            face = landmarker(image, det.box)
-            for analyzer in analyzers:
-                analyzer([face])
-            faces += 1
-    return time.perf_counter() - started, faces
-
-
-def face_recognition_sample(paths: list[Path]) -> tuple[float, int]:
-    """face_recognition's usual pipeline: load_image_file, face_locations (HOG), face_encodings."""
-    face_recognition = yardsticks.face_recognition()
-
-    warm = face_recognition.load_image_file(paths[0])
-    face_recognition.face_encodings(warm[::8, ::8].copy())
-    faces = 0
-    started = time.perf_counter()
-    for path in paths:
-        image = face_recognition.load_image_file(path)
-        locations = face_recognition.face_locations(image)
-        faces += len(face_recognition.face_encodings(image, locations))
-    return time.perf_counter() - started, faces
+def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int) -> dict[str, list[float]]:
+    """name -> [seconds, photos, faces], every pipeline run on each chunk in turn (rotating order)."""
+    runs = {"decode": pipes.decode, "decode+detect": pipes.decode_detect, "faceorg": pipes.faceorg,
+            "face_recognition same size": pipes.fr_same_size, "face_recognition full size": pipes.fr_full_size}
+    totals = {name: [0.0, 0, 0] for name in runs}
+    names = list(runs)
+    for n, start in enumerate(range(0, len(paths), chunk)):
+        part = paths[start:start + chunk]
+        for name in names[n % len(names):] + names[:n % len(names)]:
+            full = name == "face_recognition full size"
+            mine = [p for p in part if full_every and paths.index(p) % full_every == 0] if full else part
+            if not mine:
+                continue
+            started = time.perf_counter()
+            faces = runs[name](mine)
+            totals[name][0] += time.perf_counter() - started
+            totals[name][1] += len(mine)
+            totals[name][2] += faces
+    return totals
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--photos", type=int, default=500)
-    parser.add_argument("--sample", type=int, default=12)
+    parser.add_argument("--photos", type=int, default=120)
+    parser.add_argument("--quick", action="store_true", help="30 photos")
+    parser.add_argument("--chunk", type=int, default=6)
+    parser.add_argument("--full-every", type=int, default=5, help="0: no full-size face_recognition line")
+    parser.add_argument("--load", type=int, default=0, help="busy-looping processes to add for the run")
+    parser.add_argument("--whole", action="store_true", help="also scan the whole library in its own process")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--detector", help="faceorg's detector (default: the configured one)")
+    parser.add_argument("--model-threads", type=int, help="faceorg's intra-op threads (as shipped before: 2)")
+    parser.add_argument("--max-side", type=int, help="faceorg's detect_max_side (as shipped before: 1024)")
     parser.add_argument("--library", type=Path, default=Path(tempfile.gettempdir()) / "faceorg-bench-camera-library")
     args = parser.parse_args()
     if not FACES.is_dir():
         sys.exit(f"no photos at {FACES}")
+    count = 30 if args.quick else args.photos
     started = time.perf_counter()
-    paths = build_camera_library(args.library, args.photos)
-    megabytes = sum(p.stat().st_size for p in paths) / 1e6
-    print(f"library: {len(paths)} photos at 12-24 MP ({megabytes:.0f} MB) in {args.library} "
-          f"(ready in {time.perf_counter() - started:.0f} s)")
-
-    full = run_faceorg_process(args.library, args.device)
+    paths = build_camera_library(args.library, count)
+    print(f"library: {len(paths)} photos at 12-24 MP ({sum(p.stat().st_size for p in paths) / 1e6:.0f} MB) "
+          f"in {args.library} (ready in {time.perf_counter() - started:.0f} s)")
     cores = os.cpu_count() or 1
-    print(f"faceorg scan, whole library ({args.device}): {full['scanned']} photos, {full['faces']} faces in "
-          f"{full['seconds']:.1f} s (process wall {full['wall']:.1f} s, models loaded inside): "
-          f"{full['scanned'] / full['seconds']:.2f} photos/s, {full['faces'] / full['seconds']:.2f} faces/s")
-    print(f"  CPU utilisation {full['cpu'] / (full['wall'] * cores):.0%} of {cores} cores; peak memory {full['peak_rss_mb']:.0f} MB")
-    stages = full["stage_seconds"]
-    total = sum(stages.values()) or 1.0
-    print("  stage shares (decode runs in worker threads, overlapping the rest): "
-          + ", ".join(f"{k} {v / total:.0%} ({v:.1f} s)" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])))
-
-    sample = sorted(random.Random(0).sample(paths, min(args.sample, len(paths))))
-    print(f"same {len(sample)} photos for all three pipelines (models loaded beforehand):")
-    results = {}
-    for name, run in (("faceorg", lambda: faceorg_sample(sample, args.device)), ("naive loop", lambda: naive_sample(sample)),
-                      ("face_recognition", lambda: face_recognition_sample(sample))):
-        cpu0 = cpu_seconds()
-        seconds, faces = run()
-        rate = len(sample) / seconds
-        results[name] = rate
-        print(f"  {name:<17} {seconds:7.1f} s  {rate:6.3f} photos/s  {faces / seconds:6.3f} faces/s  ({faces} faces, "
-              f"CPU {(cpu_seconds() - cpu0) / (seconds * cores):.0%})")
-    print(f"ratio_vs_naive={results['faceorg'] / results['naive loop']:.2f} "
-          f"ratio_vs_face_recognition={results['faceorg'] / results['face_recognition']:.2f}")
+    if args.whole:
+        full = run_faceorg_process(args.library, args.device)
+        print(f"faceorg scan, whole library, own process: {full['scanned']} photos in {full['seconds']:.1f} s, "
+              f"{full['scanned'] / full['seconds']:.2f} photos/s; CPU {full['cpu'] / (full['wall'] * cores):.0%} of "
+              f"{cores} cores; peak memory {full['peak_rss_mb']:.0f} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        pipes = Pipelines(args.device, Path(tmp), paths[0], detector=args.detector, model_threads=args.model_threads,
+                          detect_max_side=args.max_side)
+        load_before = os.getloadavg()[0]
+        hog = CpuHog(args.load) if args.load else contextlib.nullcontext()
+        with hog:
+            totals = interleaved(pipes, paths, args.chunk, args.full_every)
+        load_after = os.getloadavg()[0]
+    config = pipes.config
+    print(f"machine: {cores} cores, 1-min load average {load_before:.1f} before, {load_after:.1f} after"
+          f"{f' (+{args.load} busy processes started by this bench)' if args.load else ' (no load added)'}")
+    print(f"faceorg: detector {config.detector}, {config.model_threads} model thread(s), decode to "
+          f"{config.detect_max_side} px, min face {config.min_face_px} px; interleaved in chunks of {args.chunk}")
+    rate = {}
+    for name, (seconds, photos, faces) in totals.items():
+        rate[name] = photos / seconds if seconds else 0.0
+        print(f"  {name:<27} {photos:4d} photos {seconds:7.1f} s  {rate[name]:6.2f} photos/s  {faces:4d} faces")
+    scanned = totals["faceorg"][1]
+    print("faceorg stages, s/photo (decode and previews run in workers, overlapping the models): "
+          + ", ".join(f"{k} {v / scanned:.3f}" for k, v in sorted(pipes.stage_seconds.items(), key=lambda kv: -kv[1])))
+    full = rate["face_recognition full size"]
+    print(f"faceorg vs face_recognition at its full resolution: {rate['faceorg'] / full:.2f}x" if full else "")
+    print(f"ratio_vs_face_recognition_same_size={rate['faceorg'] / rate['face_recognition same size']:.2f} "
+          f"share_of_floor={rate['faceorg'] / rate['decode+detect']:.2f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 Pairs: master.csv (300 labelled pairs), and all 1 830 pairs of the 61 labelled photos
 (identities.csv). Each photo contributes its largest face.
 
-    .venv/bin/python bench/verification.py [--embedder torch|dlib]
+    .venv/bin/python bench/verification.py [--embedder torch|dlib] [--detector retinaface|mtcnn]
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from faceorg.vision.pipeline import FacePipeline  # noqa: E402
 DEEPFACE = Path(__file__).resolve().parents[2] / "shared" / "faces" / "deepface"
 
 
-def embeddings(embedder: str) -> dict[str, np.ndarray]:
+def embeddings(embedder: str, detector: str | None = None) -> dict[str, np.ndarray]:
     from faceorg.vision.catalogue import EMBEDDERS
 
-    pipeline = FacePipeline(default_config().with_overrides(embedder=embedder), [EMBEDDERS[embedder]])
+    pipeline = FacePipeline(default_config().with_overrides(embedder=embedder, detector=detector), [EMBEDDERS[embedder]])
     found = {}
     for path in sorted(DEEPFACE.glob("img*.jpg")):
         records = pipeline.run(path).records
@@ -71,12 +71,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embedder", default="torch", choices=("torch", "dlib", "face_recognition"),
                         help="faceorg's embedder, or face_recognition's whole pipeline as a yardstick")
+    parser.add_argument("--detector", help="faceorg's detector (default: the configured one)")
     args = parser.parse_args()
     if not DEEPFACE.is_dir():
         sys.exit(f"no photos at {DEEPFACE}")
     started = time.perf_counter()
-    emb = face_recognition_embeddings() if args.embedder == "face_recognition" else embeddings(args.embedder)
-    print(f"embedded {len(emb)} of 62 photos with the {args.embedder} embedder in {time.perf_counter() - started:.1f} s")
+    emb = face_recognition_embeddings() if args.embedder == "face_recognition" else embeddings(args.embedder, args.detector)
+    print(f"embedded {len(emb)} of 62 photos with the {args.embedder} embedder ({args.detector or 'default'} detector) in {time.perf_counter() - started:.1f} s")
     with (DEEPFACE / "master.csv").open(newline="") as handle:
         master = [(r["file_x"], r["file_y"], r["Decision"] == "Yes") for r in csv.DictReader(handle)]
     with (DEEPFACE / "identities.csv").open(newline="") as handle:

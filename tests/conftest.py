@@ -56,7 +56,7 @@ def config(tmp_path: Path):
     from faceorg.config import default_config
 
     return default_config().with_overrides(db_path=tmp_path / "library.db", cache_dir=tmp_path / "cache",
-                                           models_dir=tmp_path / "models", device="cpu")
+                                           device="cpu")
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +65,7 @@ def session_config(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("session-library")
     return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache",
-                                           models_dir=root / "models", device="cpu")
+                                           device="cpu")
 
 
 @pytest.fixture(scope="session")
@@ -91,13 +91,11 @@ def deepface_library(faces_dir, session_config, pipeline):
 @pytest.fixture
 def people_library(deepface_library, session_config, tmp_path):
     """A private copy of the scanned deepface library that a test may change."""
+    import shutil
     import sqlite3
 
-    from faceorg.store.db import connect
-
-    import shutil
-
     from faceorg.store.cache import CachePaths
+    from faceorg.store.db import connect
 
     source, _ = deepface_library
     path = tmp_path / "copy.db"

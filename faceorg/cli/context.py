@@ -21,7 +21,8 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 def config_from(args: argparse.Namespace) -> Config:
     return load_config(db_path=getattr(args, "db", None), device=getattr(args, "device", None),
-                       embedder=getattr(args, "embedder", None), min_face_px=getattr(args, "min_face", None))
+                       embedder=getattr(args, "embedder", None), min_face_px=getattr(args, "min_face", None),
+                       detector=getattr(args, "detector", None))
 
 
 def open_library(args: argparse.Namespace) -> tuple[Config, sqlite3.Connection]:

@@ -17,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--embeddings", action="store_true", help="include the identity embedding of each face")
     p.add_argument("--device", help="auto (default), cpu or cuda")
     p.add_argument("--embedder", help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)")
-    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 40)")
+    p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
+    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)")
     p.set_defaults(run=run)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from contextlib import closing
 
 from faceorg.cli.context import add_db_flag, add_json_flag, open_library
 from faceorg.cli.output import emit_json, face_json
 from faceorg.cli.people_cmd import resolve_person
+from faceorg.core.calibration import OFFER_PRECISION, ExpressionRule
 from faceorg.core.filters import Filter, parse_age_range, parse_attributes, parse_expressions
 from faceorg.store import faces as face_repo
 from faceorg.store.browse import photo_rows
@@ -35,10 +37,18 @@ def filter_from(args: argparse.Namespace, conn) -> Filter:
     )
 
 
+def warn_untrusted(expressions: frozenset[str], rule: ExpressionRule) -> None:
+    """The GUI does not offer these filters; the command line runs them but says why to doubt them."""
+    for name in sorted(e for e in expressions if not rule.offered(e)):
+        print(f"note: the '{name}' filter was right less than {OFFER_PRECISION:.0%} of the time on labelled photos; "
+              "expect many wrong photos", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     _, conn = open_library(args)
     with closing(conn):
         flt = filter_from(args, conn)
+        warn_untrusted(flt.expressions, ExpressionRule.load())
         matches = FaceIndex.load(conn).matches(flt)
         paths = {p.id: p.path for p in photo_rows(conn, [photo for photo, _ in matches])}
         if args.json:

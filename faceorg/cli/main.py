@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from faceorg import __version__
-from faceorg.cli import faces_cmd, find_cmd, people_cmd, review_cmd, scan_cmd, stats_cmd
+from faceorg.cli import attributes_cmd, faces_cmd, find_cmd, models_cmd, people_cmd, review_cmd, scan_cmd, stats_cmd
 from faceorg.config import load_config
 from faceorg.core.errors import FaceorgError
 from faceorg.logfile import start_logging
 
-COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd, review_cmd)
+COMMANDS = (scan_cmd, attributes_cmd, models_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd, review_cmd)
 log = logging.getLogger(__name__)
 
 
@@ -43,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
             from faceorg.ui.app import run_app  # no command: the desktop app
 
             return run_app(config)
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
     except KeyboardInterrupt:
         print("faceorg: interrupted", file=sys.stderr)
         return 130
@@ -54,6 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # a bug: into the log file, and the traceback on stderr as Python shows it
         log.exception("unexpected error running faceorg %s", " ".join(argv))
         raise
+
+
+def _reader_went_away() -> int:
+    """`faceorg people | head -3`: the reader has what it wanted; stop quietly, as `yes | head` does.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13  # killed by SIGPIPE, as shells report it
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import sqlite3
 
 from faceorg.cluster.runtime import LOCAL, RayRuntime, check_address, connect
 from faceorg.config import Config
+from faceorg.core.errors import UsageError
 
 
 def check_ray(address: str) -> None:
@@ -14,7 +15,7 @@ def check_ray(address: str) -> None:
     try:
         import ray  # noqa: F401
     except ImportError:
-        raise SystemExit("--ray needs Ray: pip install 'faceorg[cluster]'") from None
+        raise UsageError("--ray needs Ray: pip install 'faceorg[cluster]'") from None
 
 
 def ray_scanner_factory(address: str, runtimes: list):

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from faceorg.core.errors import UsageError
+
 LOCAL = "local"
 _HOST_PORT = re.compile(r"^[A-Za-z0-9.\-\[\]:]+:\d+$")
 
@@ -21,8 +23,10 @@ def check_address(address: str) -> str:
     """A clear error when `--ray` swallowed a folder instead of an address."""
     if address in (LOCAL, "auto") or address.startswith("ray://") or _HOST_PORT.match(address):
         return address
-    raise ValueError(f"--ray {address!r} is not a Ray address (auto, ray://host:10001 or host:port); "
-                     "put --ray after the folders to start a local runtime")
+    raise UsageError(
+        f"--ray {address!r} is not a Ray address (auto, ray://host:10001 or host:port); "
+        "put --ray after the folders to start a local runtime"
+    )
 
 
 @dataclass
@@ -65,7 +69,8 @@ def connect(address: str | None = None, **init_kwargs) -> RayRuntime:
     if address in (None, LOCAL):
         init_kwargs.setdefault("include_dashboard", False)
         init_kwargs.setdefault("logging_level", "warning")
-        ray.init(runtime_env=runtime_env, **init_kwargs)
+        # "local": always a new runtime of our own, never one another program started with `ray start`
+        ray.init(address="local", runtime_env=runtime_env, **init_kwargs)
     else:
         ray.init(address=check_address(address), runtime_env=runtime_env, **init_kwargs)
     return RayRuntime(owned=True)

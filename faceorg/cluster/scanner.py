@@ -53,8 +53,14 @@ class Shipped(Prepared):
 class RayScanner(Scanner):
     """A Scanner whose models run on a Ray cluster; walk, change detection and storing stay here."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, runtime: RayRuntime, update_people: bool = True,
-                 window_photos: int = WINDOW_PHOTOS):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        runtime: RayRuntime,
+        update_people: bool = True,
+        window_photos: int = WINDOW_PHOTOS,
+    ):
         super().__init__(conn, config, update_people=update_people)
         self.runtime = runtime
         self.window_photos = window_photos
@@ -66,11 +72,12 @@ class RayScanner(Scanner):
         try:
             data = candidate.path.read_bytes()
         except OSError as error:
-            return Prepared(candidate, "fail", hash=digest, error=f"cannot read file: {error.strerror or error}")
+            return Prepared(candidate, "fail", hash=digest, error=f"read: cannot read file: {error.strerror or error}")
         return Shipped(candidate, "analyse", hash=digest, data=data)
 
-    def scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
-             should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
+    def _scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
+              should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
+        """Scanner.scan runs this under the library's scan lock, after finishing pending work."""
         started = time.perf_counter()
         summary = ScanSummary()
         plan = self._begin(roots, summary)
@@ -80,8 +87,11 @@ class RayScanner(Scanner):
             nonlocal done
             done += bool(current)
             if progress:
-                progress(ScanProgress(done, total, summary.faces, len(summary.failed), time.perf_counter() - started,
-                                      current))
+                progress(
+                    ScanProgress(
+                        done, total, summary.faces, len(summary.failed), time.perf_counter() - started, current
+                    )
+                )
 
         self._should_stop, self._stored = should_stop, report
         report("")
@@ -141,8 +151,15 @@ class RayScanner(Scanner):
             self._store_failure(prepared.candidate, prepared.hash, result.error, summary)
             return
         c = prepared.candidate
-        facts = FileFacts(path=str(c.path), size=c.size, mtime=c.mtime, hash=prepared.hash, width=result.width,
-                          height=result.height, taken_at=result.taken_at)
+        facts = FileFacts(
+            path=str(c.path),
+            size=c.size,
+            mtime=c.mtime,
+            hash=prepared.hash,
+            width=result.width,
+            height=result.height,
+            taken_at=result.taken_at,
+        )
 
         def previews(face_ids: list[int]) -> None:
             save_previews(self.cache, prepared.hash, result.thumbnail, list(zip(face_ids, result.crops)))
@@ -156,12 +173,23 @@ class RayScanner(Scanner):
 
         DataContext.get_current().enable_progress_bars = False
         config, detect, analyse = self._stage_resources()
-        dataset = ray.data.from_items([{"key": k, "data": d} for k, d in items],
-                                      override_num_blocks=math.ceil(len(items) / DETECT_BATCH))
-        dataset = dataset.map_batches(DetectStage, fn_constructor_kwargs={"config": config, "threads": 1},
-                                      batch_size=DETECT_BATCH, batch_format="numpy", **detect)
-        dataset = dataset.map_batches(AnalyseStage, fn_constructor_kwargs={"config": config, "threads": 1},
-                                      batch_size=ANALYSE_BATCH, batch_format="numpy", **analyse)
+        dataset = ray.data.from_items(
+            [{"key": k, "data": d} for k, d in items], override_num_blocks=math.ceil(len(items) / DETECT_BATCH)
+        )
+        dataset = dataset.map_batches(
+            DetectStage,
+            fn_constructor_kwargs={"config": config, "threads": 1},
+            batch_size=DETECT_BATCH,
+            batch_format="numpy",
+            **detect,
+        )
+        dataset = dataset.map_batches(
+            AnalyseStage,
+            fn_constructor_kwargs={"config": config, "threads": 1},
+            batch_size=ANALYSE_BATCH,
+            batch_format="numpy",
+            **analyse,
+        )
         for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
             for key, blob in zip(batch["key"], batch["result"]):
                 yield int(key), pickle.loads(blob)
@@ -177,9 +205,15 @@ class RayScanner(Scanner):
 
         if gpus and self.config.device in ("auto", "cuda"):
             config = self.config.with_overrides(device="cuda")
-            return (config, {"compute": ActorPoolStrategy(min_size=1, max_size=gpus), "num_gpus": 0.5, "num_cpus": 1},
-                    {"compute": ActorPoolStrategy(min_size=1, max_size=gpus), "num_gpus": 0.5, "num_cpus": 1})
+            return (
+                config,
+                {"compute": ActorPoolStrategy(min_size=1, max_size=gpus), "num_gpus": 0.5, "num_cpus": 1},
+                {"compute": ActorPoolStrategy(min_size=1, max_size=gpus), "num_gpus": 0.5, "num_cpus": 1},
+            )
         config = self.config.with_overrides(device="cpu")
         analysers = max(1, math.ceil(cpus / ANALYSE_ACTORS_PER_DETECT))
-        return (config, {"compute": ActorPoolStrategy(min_size=1, max_size=cpus), "num_cpus": 1},
-                {"compute": ActorPoolStrategy(min_size=1, max_size=analysers), "num_cpus": 0})
+        return (
+            config,
+            {"compute": ActorPoolStrategy(min_size=1, max_size=cpus), "num_cpus": 1},
+            {"compute": ActorPoolStrategy(min_size=1, max_size=analysers), "num_cpus": 0},
+        )

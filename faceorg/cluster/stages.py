@@ -47,14 +47,10 @@ class PhotoResult:
 
 
 def _pipeline(config: Config, threads: int, analyzer_names: list[str] | None):
-    """The models of one actor, with torch held to the cores Ray gave the actor."""
-    import torch
-
+    """The models of one actor, torch and onnxruntime held to the cores Ray gave the actor."""
     from faceorg.vision.pipeline import FacePipeline
 
-    pipeline = FacePipeline(config, analyzer_names)
-    torch.set_num_threads(max(1, threads))
-    return pipeline
+    return FacePipeline(config.with_overrides(model_threads=max(1, threads)), analyzer_names)
 
 
 class DetectStage:
@@ -72,16 +68,17 @@ class DetectStage:
         started = time.perf_counter()
         try:
             decoded = decode(io.BytesIO(data), self.config.detect_max_side)
-        except DecodeError as error:
-            return Detected(error=str(error))
         except MemoryError:
-            return Detected(error="image too large to decode in memory")
+            return Detected(error="decode: image too large to decode in memory")
+        except Exception as error:  # whatever a decoder raises on one file costs only that file
+            detail = str(error) if isinstance(error, DecodeError) else f"{type(error).__name__}: {error}"
+            return Detected(error=f"decode: {detail}")
         seconds = {"decode": time.perf_counter() - started}
         before = dict(self.pipeline.stage_seconds)
         try:
             photo = self.pipeline.detect(decoded)
         except Exception as error:  # odd pixels must cost this photo only
-            return Detected(error=f"detection failed: {error}")
+            return Detected(error=f"detect: {error or type(error).__name__}")
         seconds.update({k: v - before.get(k, 0.0) for k, v in self.pipeline.stage_seconds.items()})
         return Detected(photo=photo, seconds=seconds)
 
@@ -98,23 +95,45 @@ class AnalyseStage:
         items: list[Detected] = [pickle.loads(blob) for blob in batch["photo"]]
         photos = [item.photo for item in items if item.photo is not None]
         before = dict(self.pipeline.stage_seconds)
+        failures: dict[int, str] = {}
         try:
             self.pipeline.analyse(photos)
-            failed = None
-        except Exception as error:  # as in the local scan: the batch fails, the scan goes on
-            failed = f"analysis failed: {error}"
+        except Exception:  # as in the local scan: again photo by photo, so only the photo at fault fails
+            failures = self._one_by_one(photos)
         share = {k: (v - before.get(k, 0.0)) / max(1, len(photos)) for k, v in self.pipeline.stage_seconds.items()}
-        out = [pickle.dumps(self._result(item, failed, share)) for item in items]
+        out = [pickle.dumps(self._result(item, failures.get(id(item.photo)), share)) for item in items]
         return {"key": batch["key"], "result": np.array(out, dtype=object)}
+
+    def _one_by_one(self, photos: list) -> dict[int, str]:
+        failures = {}
+        for photo in photos:
+            try:
+                self.pipeline.analyse([photo])
+            except Exception as error:
+                failures[id(photo)] = f"analyse: {error or type(error).__name__}"
+        return failures
 
     def _result(self, item: Detected, failed: str | None, share: dict[str, float]) -> PhotoResult:
         if item.error or failed:
             return PhotoResult(error=item.error or failed)
         photo = item.photo
         started = time.perf_counter()
-        thumb, crops = encode_previews(photo.decoded.image, photo.decoded.scale, [r.box for r in photo.records],
-                                       self.config.thumbnail_px, self.config.crop_px)
+        thumb, crops = encode_previews(
+            photo.decoded.image,
+            photo.decoded.scale,
+            [r.box for r in photo.records],
+            self.config.thumbnail_px,
+            self.config.crop_px,
+        )
         seconds = {**item.seconds, **share, "previews": time.perf_counter() - started}
         width, height = photo.decoded.original_size
-        return PhotoResult(records=photo.records, width=width, height=height, taken_at=photo.decoded.taken_at,
-                           thumbnail=thumb, crops=crops, versions=self.versions, seconds=seconds)
+        return PhotoResult(
+            records=photo.records,
+            width=width,
+            height=height,
+            taken_at=photo.decoded.taken_at,
+            thumbnail=thumb,
+            crops=crops,
+            versions=self.versions,
+            seconds=seconds,
+        )

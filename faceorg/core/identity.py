@@ -12,8 +12,6 @@ the closest two different people come is 0.067 (`bench/cluster.py` prints both).
 
 from __future__ import annotations
 
-import numpy as np
-
 SAME_PERSON_DISTANCE = 0.08
 LINK_DISTANCE = 0.055
 ASSIGN_DISTANCE = 0.05
@@ -21,7 +19,3 @@ ASSIGN_DISTANCE = 0.05
 closest strangers of deepface (0.067) and near the closest of LFW (0.043); the regrouping
 after a scan (average linkage, people.cluster) has the last word."""
 
-
-def cosine_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray | float:
-    """1 - cosine similarity of unit vectors (rows of `a` against rows of `b`, or two vectors)."""
-    return 1.0 - np.asarray(a, dtype=np.float32) @ np.asarray(b, dtype=np.float32).T

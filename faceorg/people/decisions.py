@@ -193,9 +193,9 @@ def forget(conn: sqlite3.Connection, person_id: int, cache: CachePaths) -> int:
         faces = [r[0] for r in conn.execute("SELECT id FROM faces WHERE person_id = ?", (person_id,))]
         wipe_biometrics(conn, faces)
         people.delete(conn, person_id)
-        history.scrub_person(conn, person_id, person.name)
+        gone = history.forget_person(conn, person_id, person.name)
         history.record(conn, "forget", f"forgot {'a person' if person.name else person.label} ({len(faces)} faces)",
-                       {"person": person_id}, undoable=False)
+                       {"person": person_id, "people": sorted(gone)}, undoable=False)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old pages stays in the WAL file
     cache.remove_crops(faces)
     return len(faces)

@@ -25,18 +25,16 @@ from faceorg.core.face import FaceRecord
 
 @dataclass(frozen=True)
 class JunkRules:
-    min_scores: tuple[tuple[str, float], ...] = (("mtcnn", 0.95),)
-    """Detector confidence below which a face is background, per detector (each scores on its
-    own scale). MTCNN: every labelled portrait scores >= 0.979; the doubtful faces 0.74-0.88."""
+    min_score: float = 0.95
+    """The detector's confidence, on its own scale: the scanner passes `detector.background_score`.
+    MTCNN: every labelled portrait scores >= 0.979, the doubtful faces 0.74-0.88. RetinaFace
+    (which itself drops faces below 0.9): labelled portraits >= 0.996, so the same 0.95."""
     min_sharpness: float = 70.0
     """Laplacian variance of the chip at 64 px (`vision.quality.sharpness_at_own_scale`); see above."""
     max_yaw: float = 0.8
     """Nose offset / half eye distance: labelled faces <= 0.36, a near-profile 0.93."""
     min_side_px: float = 40.0
     """Shorter box side in original pixels."""
-
-    def min_score(self, detector: str) -> float:
-        return dict(self.min_scores).get(detector, 0.0)
 
 
 @dataclass(frozen=True)
@@ -51,15 +49,14 @@ class WeakRules:
     yaw: float = 0.6
 
 
-def background_reasons(score: float, quality: dict[str, float], rules: JunkRules = JunkRules(),
-                       detector: str = "mtcnn") -> list[str]:
+def background_reasons(score: float, quality: dict[str, float], rules: JunkRules = JunkRules()) -> list[str]:
     """Why a face counts as background (empty: it is a real subject)."""
     reasons = []
     if quality.get("side_px", rules.min_side_px) < rules.min_side_px:
         reasons.append("tiny")
     if quality.get("sharpness", rules.min_sharpness) < rules.min_sharpness:
         reasons.append("blurry")
-    if score < rules.min_score(detector):
+    if score < rules.min_score:
         reasons.append("low score")
     if quality.get("yaw", 0.0) > rules.max_yaw:
         reasons.append("turned away")

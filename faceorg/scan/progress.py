@@ -34,6 +34,9 @@ class ScanSummary:
     seconds: float = 0.0
     cancelled: bool = False
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    resumed_grouped: int = 0
+    resumed_previews: int = 0
+    """Work an interrupted scan had left, finished before this one started."""
 
     def as_dict(self) -> dict:
         return {
@@ -41,6 +44,7 @@ class ScanSummary:
             "vanished": self.vanished, "faces": self.faces, "people_created": self.people_created,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "seconds": round(self.seconds, 3), "cancelled": self.cancelled,
+            "resumed": {"grouped_faces": self.resumed_grouped, "previews": self.resumed_previews},
             "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
         }
 

@@ -1,10 +1,12 @@
 """The scan loop: plan, then for every new or changed file hash, decode, detect, analyse, store.
 
 Hashing and decoding run ahead in a small thread pool (Pillow releases the GIL); the
-models run on the calling thread, faces of several photos batched through the
-analyzers; each photo is stored in its own transaction, so an interruption (Ctrl-C,
-Cancel, a crash) leaves the library consistent and the next scan resumes where this
-one stopped. The user's files are only ever opened for reading.
+models run on the calling thread (with the fixed thread count of faceorg/vision/threads.py),
+faces of several photos batched through the analyzers; thumbnails and face crops are
+written by their own worker, never on the model thread. Each photo is stored in its own
+transaction, so an interruption (Ctrl-C, Cancel, a crash) leaves the library consistent
+and the next scan resumes where this one stopped. The user's files are only ever opened
+for reading.
 
 Whatever one file does (a decoder or a model raising on its pixels, a name that is not
 UTF-8) costs only that file: it is recorded as failed, with the stage and the reason, and
@@ -14,8 +16,8 @@ library itself (disk full, file unwritable) ends the scan, as a `LibraryWriteErr
 
 from __future__ import annotations
 
-import logging
 import errno
+import logging
 import os
 import sqlite3
 import time
@@ -31,17 +33,20 @@ from faceorg.core.paths import path_text
 from faceorg.core.photo import PhotoStatus
 from faceorg.people.carry_over import carry_over, remember
 from faceorg.people.index import IdentityIndex
-from faceorg.people.junk import mark_background
-from faceorg.people.update import after_scan, place_new_faces
+from faceorg.people.junk import JunkRules, mark_background
+from faceorg.people.update import place_new_faces
 from faceorg.scan.hashing import content_hash
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
 from faceorg.scan.previews import write_previews
 from faceorg.scan.progress import ScanProgress, ScanSummary
+from faceorg.scan.resume import finish_pending, group_pending, mark_grouping, mark_previews, previews_done
 from faceorg.store import faces as face_repo
 from faceorg.store import models, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import file_of, transaction, write_failure
+from faceorg.store.lock import scan_lock
 from faceorg.store.photos import FileFacts
+from faceorg.vision import catalogue
 from faceorg.vision.decode import Decoded, DecodeError, decode
 
 if TYPE_CHECKING:
@@ -51,6 +56,8 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[ScanProgress], None]
 PHOTOS_PER_FLUSH = 4
 """At most this many analysed photos wait for their batch: results keep appearing during a scan."""
+PREVIEWS_AHEAD = 8
+"""At most this many photos wait for their previews (each holds its decoded pixels)."""
 _PER_FILE_STORE_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError)
 """Errors storing one photo that are about that photo's data, not about the library."""
 _CACHE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
@@ -87,6 +94,9 @@ class Scanner:
         self.cache = cache or CachePaths.for_library(config.cache_dir, config.db_path)
         self._pipeline_factory = pipeline_factory or self._default_pipeline
         self._pipeline: FacePipeline | None = None
+        self._stage_base: dict[str, float] = {}
+        self._previews: deque[Future[float]] = deque()
+        self._preview_pool: ThreadPoolExecutor | None = None
 
     def _default_pipeline(self) -> FacePipeline:
         from faceorg.vision.pipeline import FacePipeline  # torch and the models load only when needed
@@ -98,6 +108,7 @@ class Scanner:
         """Loaded only when a file needs analysing: a rescan of an unchanged library loads no model."""
         if self._pipeline is None:
             self._pipeline = self._pipeline_factory()
+            self._stage_base = dict(self._pipeline.stage_seconds)  # a ready pipeline may carry earlier totals
         return self._pipeline
 
     # -- the worker side: no SQLite here -------------------------------------------
@@ -121,7 +132,8 @@ class Scanner:
         try:
             decoded = decode(candidate.path, self.config.detect_max_side)
         except MemoryError:
-            return Prepared(candidate, "fail", hash=digest, error=_reason("decode", "image too large to decode in memory"))
+            reason = _reason("decode", "image too large to decode in memory")
+            return Prepared(candidate, "fail", hash=digest, error=reason)
         except Exception as error:  # noqa: BLE001 - whatever a decoder raises on one file costs only that file
             detail = str(error) if isinstance(error, DecodeError) else f"{type(error).__name__}: {error}"
             return Prepared(candidate, "fail", hash=digest, error=_reason("decode", detail))
@@ -129,20 +141,29 @@ class Scanner:
 
     # -- the owning thread: models and SQLite --------------------------------------
     def scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
-             should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
-        """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails."""
+             should_stop: Callable[[], bool] = lambda: False,
+             on_wait: Callable[[], None] | None = None) -> ScanSummary:
+        """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails.
+
+        One scan at a time per library: a second waits for the first (telling `on_wait`),
+        then finishes whatever an interrupted scan left pending before it looks at files."""
         try:
-            return self._scan(roots, progress, should_stop)
+            with scan_lock(file_of(self.conn), on_wait=on_wait):
+                resumed = finish_pending(self.conn, self.config, self.cache, group=self.update_people)
+                summary = self._scan(roots, progress, should_stop)
         except sqlite3.DatabaseError as error:
             if isinstance(error, _PER_FILE_STORE_ERRORS):
                 raise
             raise write_failure(error, file_of(self.conn)) from error
+        summary.resumed_grouped, summary.resumed_previews = resumed.grouped, resumed.previews
+        summary.people_created += resumed.people_created
+        return summary
 
     def _scan(self, roots: list[Path | str], progress: ProgressCallback | None,
               should_stop: Callable[[], bool]) -> ScanSummary:
         started = time.perf_counter()
         summary = ScanSummary()
-        models_before = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
+        self._stage_base = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
         plan = self._begin(roots, summary)
         total = len(plan.candidates)
         self._done = 0
@@ -156,7 +177,8 @@ class Scanner:
         workers = self.config.decode_workers or min(4, (os.cpu_count() or 1) + 1)
         pending: list[tuple[Prepared, PhotoFaces]] = []
         waiting: list[Prepared] = []
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faceorg-decode") as pool:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faceorg-decode") as pool, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="faceorg-previews") as self._preview_pool:
             queue: deque[Future[Prepared]] = deque()
             items = iter(plan.candidates)
             try:
@@ -188,16 +210,18 @@ class Scanner:
             finally:
                 for future in queue:
                     future.cancel()
+                self._drain_previews(summary, 0)
+        self._preview_pool = None
         self._end(summary)
         report("")
         summary.seconds = time.perf_counter() - started
         if self._pipeline is not None:  # this scan's share of the pipeline's running totals
-            summary.stage_seconds.update({k: v - models_before.get(k, 0.0) for k, v in self._pipeline.stage_seconds.items()})
+            totals = self._pipeline.stage_seconds
+            summary.stage_seconds.update({k: v - self._stage_base.get(k, 0.0) for k, v in totals.items()})
         return summary
 
     def _begin(self, roots: list[Path | str], summary: ScanSummary) -> ScanPlan:
         """Plan the scan and record what needs no analysis: vanished and unreadable files."""
-        self._new_faces: list[int] = []
         plan = plan_scan(self.conn, roots)
         summary.unchanged = plan.unchanged
         with transaction(self.conn):
@@ -209,9 +233,9 @@ class Scanner:
         return plan
 
     def _end(self, summary: ScanSummary) -> None:
-        """Group the new faces into people once the photos are in."""
-        if self.update_people and summary.scanned:
-            summary.people_created = after_scan(self.conn, self._new_faces).people_created
+        """Group the faces stored but not grouped yet (this scan's, and any an interrupted one left)."""
+        if self.update_people:
+            summary.people_created = group_pending(self.conn)[1]
         self._index = None
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
@@ -274,7 +298,9 @@ class Scanner:
 
     def _store_analysis(self, prepared: Prepared, photo: PhotoFaces, summary: ScanSummary) -> None:
         def previews(face_ids: list[int]) -> None:
-            self._write_previews(prepared, photo, face_ids)
+            """Handed to the previews worker: the model thread goes on with the next photo."""
+            self._drain_previews(summary, PREVIEWS_AHEAD)
+            self._previews.append(self._preview_pool.submit(self._write_previews, prepared, photo, face_ids))
 
         self.store_faces(prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews,
                          summary)
@@ -295,19 +321,30 @@ class Scanner:
             photo_id = photos.upsert(self.conn, facts, candidate.folder_id, PhotoStatus.OK,
                                      model_set_id=model_set, face_count=len(records))
             face_ids = face_repo.replace_faces(self.conn, photo_id, records)
-            mark_background(self.conn, list(zip(face_ids, records)))
+            mark_previews(self.conn, photo_id)
+            mark_background(self.conn, list(zip(face_ids, records)),
+                            JunkRules(min_score=catalogue.background_score(self.config.detector)))
             carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
-                self._new_faces += face_ids
+                mark_grouping(self.conn, face_ids)
         self.cache.remove_crops(old_faces)
         previews(face_ids)
+        previews_done(self.conn, photo_id)  # a kill before this leaves the mark: the next start makes them
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
 
-    def _write_previews(self, prepared: Prepared, photo: PhotoFaces, face_ids: list[int]) -> None:
-        """A full or unwritable cache stops the scan like a full library; other errors cost only previews."""
+    def _drain_previews(self, summary: ScanSummary, keep: int) -> None:
+        """Wait until at most `keep` photos' previews are still being written (their errors surface here)."""
+        while len(self._previews) > keep:
+            seconds = self._previews.popleft().result()
+            summary.stage_seconds["previews"] = summary.stage_seconds.get("previews", 0.0) + seconds
+
+    def _write_previews(self, prepared: Prepared, photo: PhotoFaces, face_ids: list[int]) -> float:
+        """On the previews worker; returns its seconds. A full or unwritable cache stops the scan like a
+        full library; other errors cost only previews."""
+        started = time.perf_counter()
         try:
             write_previews(self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
                            [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px,
@@ -317,6 +354,7 @@ class Scanner:
                 raise write_failure(error, self.cache.root) from error
         except Exception:  # noqa: BLE001,S110 - the photo is stored; only its previews are missing
             pass
+        return time.perf_counter() - started
 
     def _identity_index(self) -> IdentityIndex:
         """The faces people already have, loaded once per scan and grown as faces join them."""
@@ -337,7 +375,8 @@ class Scanner:
                 return
             moved = photos.missing_with_hash(self.conn, prepared.hash)
             if moved is not None:
-                photos.move(self.conn, moved.id, FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash), c.folder_id)
+                facts = FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash)
+                photos.move(self.conn, moved.id, facts, c.folder_id)
                 summary.moved += 1
                 return
         # the vanished twin was claimed by another copy: analyse this one afresh

@@ -15,7 +15,6 @@ from pathlib import Path
 from faceorg.core.errors import FaceorgError
 from faceorg.store.migrations import LATEST, MIGRATIONS
 
-
 APPLICATION_ID = 0x46434F52
 """b"FCOR": what `PRAGMA application_id` holds in every faceorg library."""
 _OUR_TABLES = frozenset({"folders", "photos", "faces", "model_sets"})

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from faceorg.core.calibration import ExpressionRule
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
 
@@ -31,12 +32,14 @@ class FaceIndex:
     face_ids: np.ndarray
     face_photo: np.ndarray  # position in photo_ids
     expression: np.ndarray  # code into EXPRESSIONS, -1 unknown
+    expression_p: np.ndarray  # probability of that top expression (1 where unknown)
     age: np.ndarray  # NaN unknown
     person: np.ndarray  # -1 nobody
     background: np.ndarray  # bool
     eligible: np.ndarray  # bool: not forgotten (every analysed face has an embedding), so it can be in people
     attribute_names: list[str]
     attributes: np.ndarray  # (faces, attributes) float32, NaN unknown
+    rule: ExpressionRule = field(default_factory=ExpressionRule.load)
     _name_rank: np.ndarray | None = field(default=None, repr=False)
     _conn_names: object = field(default=None, repr=False)
 
@@ -50,16 +53,18 @@ class FaceIndex:
         if not with_faces:
             empty = np.zeros(0)
             return cls(photo_ids=photo_ids, photo_folder=folder, photo_names=[], face_ids=empty.astype(np.int64),
-                       face_photo=empty.astype(np.int64), expression=empty.astype(np.int8), age=empty.astype(np.float32),
+                       face_photo=empty.astype(np.int64), expression=empty.astype(np.int8),
+                       expression_p=empty.astype(np.float32), age=empty.astype(np.float32),
                        person=empty.astype(np.int64), background=empty.astype(bool), eligible=empty.astype(bool),
                        attribute_names=[], attributes=np.zeros((0, 0), np.float32),
                        _conn_names=_names_loader(conn))
         codes = " ".join(f"WHEN '{name}' THEN {code}" for name, code in _EXPRESSION_CODE.items())
-        face_id, photo, expression, age, person, background, forgotten = _columns(
+        face_id, photo, expression, age, person, background, forgotten, expression_p = _columns(
             conn, f"""SELECT group_concat(f.id), group_concat(f.photo_id), group_concat(CASE f.expression {codes} ELSE -1 END),
                              group_concat(COALESCE(f.age, -1)), group_concat(COALESCE(f.person_id, -1)),
-                             group_concat(f.background), group_concat(f.forgotten)
-                      FROM faces f INDEXED BY faces_filter""", 7)
+                             group_concat(f.background), group_concat(f.forgotten),
+                             group_concat(COALESCE(f.expression_p, 1))
+                      FROM faces f INDEXED BY faces_filter""", 8)
         by_id = np.argsort(photo_ids)
         where = np.searchsorted(photo_ids[by_id], photo)
         inside = np.minimum(where, max(len(photo_ids) - 1, 0))
@@ -71,6 +76,7 @@ class FaceIndex:
             face_ids=face_id[pick].astype(np.int64),
             face_photo=by_id[where[pick]].astype(np.int64),
             expression=expression[pick].astype(np.int8),
+            expression_p=expression_p[pick].astype(np.float32),
             age=np.where(age[pick] < 0, np.nan, age[pick]).astype(np.float32),
             person=person[pick].astype(np.int64),
             background=background[pick].astype(bool),
@@ -98,8 +104,11 @@ class FaceIndex:
     def face_mask(self, flt: Filter) -> np.ndarray:
         """Faces matching every part of the filter."""
         mask = np.ones(len(self.face_ids), dtype=bool) if flt.include_background else ~self.background
-        if flt.expressions:
-            mask &= np.isin(self.expression, [_EXPRESSION_CODE[e] for e in flt.expressions])
+        if flt.expressions:  # the top expression, at least as sure as its filter was fitted to be
+            wanted = np.zeros(len(self.face_ids), dtype=bool)
+            for name in flt.expressions:
+                wanted |= (self.expression == _EXPRESSION_CODE[name]) & (self.expression_p >= self.rule.threshold(name))
+            mask &= wanted
         if flt.age_min is not None:
             mask &= self.age >= flt.age_min - 0.5
         if flt.age_max is not None:

@@ -51,7 +51,11 @@ def record(conn: sqlite3.Connection, kind: str, summary: str, before: dict, undo
 
 
 def forgotten_people(conn: sqlite3.Connection) -> set[int]:
-    return {int(from_json(r[0], {}).get("person", -1)) for r in conn.execute("SELECT before FROM decisions WHERE kind = 'forget'")}
+    gone: set[int] = set()
+    for (before,) in conn.execute("SELECT before FROM decisions WHERE kind = 'forget'"):
+        data = from_json(before, {})
+        gone |= {int(data.get("person", -1)), *(int(p) for p in data.get("people", []))}
+    return gone
 
 
 def restore(conn: sqlite3.Connection, before: dict) -> None:
@@ -72,7 +76,8 @@ def restore(conn: sqlite3.Connection, before: dict) -> None:
             conn.execute(f"INSERT INTO people({', '.join(_PEOPLE_COLUMNS)}) VALUES ({', '.join('?' * len(_PEOPLE_COLUMNS))})",
                          tuple(row[c] for c in _PEOPLE_COLUMNS))
     for fid, state in ((int(k), v) for k, v in before["faces"].items()):
-        if conn.execute("SELECT forgotten FROM faces WHERE id = ?", (fid,)).fetchone() in (None, (1,)):
+        row = conn.execute("SELECT forgotten FROM faces WHERE id = ?", (fid,)).fetchone()
+        if row is None or row[0]:
             continue
         person = state["person_id"] if state["person_id"] not in gone else None
         conn.execute("UPDATE faces SET person_id = ?, assigned_by = ? WHERE id = ?",
@@ -103,13 +108,50 @@ def listing(conn: sqlite3.Connection, limit: int = 50) -> list[Decision]:
     return [Decision(r[0], r[1], r[2], r[3], bool(r[4]), from_json(r[5], {}).get("undoable", True)) for r in rows]
 
 
-def scrub_person(conn: sqlite3.Connection, person_id: int, name: str | None) -> None:
-    """Remove a forgotten person's name from the history (summaries and snapshots)."""
-    for decision_id, summary, before in conn.execute("SELECT id, summary, before FROM decisions").fetchall():
-        data = from_json(before, {})
-        row = data.get("people", {}).get(str(person_id))
-        if row:
-            row["name"] = None
-        if name:
-            summary = summary.replace(repr(name), "a forgotten person").replace(name, "a forgotten person")
+def _forgotten_faces(conn: sqlite3.Connection) -> set[int]:
+    return {r[0] for r in conn.execute("SELECT id FROM faces WHERE forgotten = 1")}
+
+
+def _gone_with(conn: sqlite3.Connection, person_id: int, snapshots: list[dict], forgotten: set[int]) -> set[int]:
+    """The forgotten person and everyone folded into them: people who no longer exist and whose
+    faces, in some snapshot, are now forgotten (a merge's sources, a chain of merges)."""
+    existing = {r[0] for r in conn.execute("SELECT id FROM people")}
+    gone = {person_id}
+    for data in snapshots:
+        for fid, state in data.get("faces", {}).items():
+            owner = state.get("person_id")
+            if owner is not None and int(fid) in forgotten and owner not in existing:
+                gone.add(int(owner))
+    return gone
+
+
+def _scrub(data: dict, gone: set[int], forgotten: set[int]) -> list[str]:
+    """Remove the gone people and forgotten faces from one snapshot; returns the names it held."""
+    people_rows = data.get("people", {})
+    names = [row["name"] for pid, row in people_rows.items() if int(pid) in gone and row and row.get("name")]
+    data["people"] = {pid: row for pid, row in people_rows.items() if int(pid) not in gone}
+    faces = {}
+    for fid, state in data.get("faces", {}).items():
+        if int(fid) in forgotten:
+            continue
+        if state.get("person_id") in gone:
+            state = {**state, "person_id": None, "assigned_by": None}
+        faces[fid] = {**state, "rejected": [p for p in state.get("rejected", []) if p not in gone]}
+    data["faces"] = faces
+    return names
+
+
+def forget_person(conn: sqlite3.Connection, person_id: int, name: str | None) -> set[int]:
+    """After a forget: no snapshot can bring back the person, anyone merged into them, or any
+    forgotten face, and none of their names is left in any decision. Returns the people gone."""
+    decisions = [(i, summary, from_json(before, {}))
+                 for i, summary, before in conn.execute("SELECT id, summary, before FROM decisions").fetchall()]
+    forgotten = _forgotten_faces(conn)
+    gone = _gone_with(conn, person_id, [d for _, _, d in decisions], forgotten)
+    scrubbed = [(i, summary, data, _scrub(data, gone, forgotten)) for i, summary, data in decisions]
+    names = {n for *_, found in scrubbed for n in found} | ({name} if name else set())
+    for decision_id, summary, data, _ in scrubbed:
+        for gone_name in sorted(names, key=len, reverse=True):
+            summary = summary.replace(repr(gone_name), "a forgotten person").replace(gone_name, "a forgotten person")
         conn.execute("UPDATE decisions SET summary = ?, before = ? WHERE id = ?", (summary, to_json(data), decision_id))
+    return gone

@@ -113,6 +113,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (person_a, person_b)
     ) WITHOUT ROWID;
     """,
+    # 6 (issue 12): work a scan leaves pending until it is done, written in the same transaction
+    # as the photo, so an interrupted scan's grouping and previews are finished by the next start.
+    """
+    CREATE TABLE pending_grouping (face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE);
+    CREATE TABLE pending_previews (photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE);
+    """,
+    # 7 (issue 15): which model made each attribute value, and which attribute model has seen each face,
+    # so the background attribute pass resumes and re-runs only faces whose attribute model changed.
+    """
+    ALTER TABLE face_attributes ADD COLUMN model TEXT;
+    ALTER TABLE faces ADD COLUMN attributes_model TEXT;
+    CREATE INDEX faces_attributes_model ON faces(attributes_model);
+    """,
 )
 
 LATEST = len(MIGRATIONS)

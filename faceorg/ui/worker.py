@@ -47,10 +47,6 @@ class LibraryWorker(QObject):
     def pause(self, paused: bool) -> None:
         self.library.control.pause(paused)
 
-    @property
-    def paused(self) -> bool:
-        return self.library.control.paused
-
     def _on_progress(self, p: ScanProgress) -> None:
         self.progress.emit(p)
         now = time.monotonic()

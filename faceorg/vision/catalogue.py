@@ -1,7 +1,15 @@
-"""Imports every analyzer module so each registers itself; the pipeline names them."""
+"""Imports every analyzer and detector module so each registers itself; the pipeline names them."""
 
 from faceorg.core.errors import UsageError
-from faceorg.vision import age_gender, embed_dlib, embed_torch, expression  # noqa: F401  (registration)
+from faceorg.vision import (  # noqa: F401  (registration)
+    age_gender,
+    detect,
+    embed_dlib,
+    embed_torch,
+    expression,
+    retinaface,
+)
+from faceorg.vision.detector import background_score  # noqa: F401  (the scanner asks here, after registration)
 
 EMBEDDERS = {"torch": "embed-torch", "dlib": "embed-dlib"}
 """--embedder choice -> registered analyzer name: dlib's ResNet in our torch port, or run by dlib-bin."""

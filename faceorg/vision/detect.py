@@ -1,4 +1,4 @@
-"""Face detection with facenet-pytorch's MTCNN, weights from its wheel.
+"""Face detection with facenet-pytorch's MTCNN (torch), weights from its wheel; `--detector mtcnn`.
 
 Returns boxes, scores and MTCNN's 5 landmarks (eyes, nose tip, mouth corners) in the
 pixels of the image it was given; the pipeline maps them to original pixels.
@@ -6,10 +6,9 @@ pixels of the image it was given; the pipeline maps them to original pixels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from faceorg.vision.detector import Detection, register_detector
 from faceorg.vision.weights import ModelSpec
 
 MTCNN_SPECS = tuple(
@@ -25,20 +24,15 @@ MTCNN_SMALLEST = 20
 """Below this many pixels MTCNN's 12 px proposal net becomes unreliable."""
 
 
-@dataclass(frozen=True)
-class Detection:
-    """One face in detector-image pixels."""
-
-    box: tuple[float, float, float, float]
-    score: float
-    landmarks: np.ndarray  # (5, 2): left eye, right eye, nose, left mouth, right mouth
-
-
+@register_detector("mtcnn")
 class MtcnnDetector:
     """MTCNN with our own thresholds and a per-call smallest face, loaded on first use."""
 
     name = "detection"
     version = "mtcnn-facenet-pytorch-2.5.3"
+    smallest = MTCNN_SMALLEST
+    background_score = 0.95
+    """Every labelled portrait scores >= 0.979; the doubtful faces 0.74-0.88 (bench/junk.py)."""
 
     def __init__(self, device: str, thresholds: tuple[float, float, float] = (0.6, 0.7, 0.7), factor: float = 0.709):
         self.device = device
@@ -64,10 +58,13 @@ class MtcnnDetector:
 
         if not images:
             return []
+        smallest = max(MTCNN_SMALLEST, min_face)
+        if min(images[0].shape[:2]) < smallest:  # no pyramid level fits: facenet-pytorch would raise
+            return [[] for _ in images]
         pnet, rnet, onet = self._load()
         with torch.inference_mode():
             batch_boxes, batch_points = detect_face(
-                np.stack(images), max(MTCNN_SMALLEST, min_face), pnet, rnet, onet, self.thresholds, self.factor, self.device
+                np.stack(images), smallest, pnet, rnet, onet, self.thresholds, self.factor, self.device
             )
         found: list[list[Detection]] = []
         for boxes, points in zip(batch_boxes, batch_points):

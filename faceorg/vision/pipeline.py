@@ -19,10 +19,12 @@ from faceorg.core.face import Box, FaceRecord
 from faceorg.vision import analyzer, catalogue, quality
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.attributes import derived_attributes
+from faceorg.vision.close_up import close_up_view, min_face
 from faceorg.vision.decode import Decoded, decode
-from faceorg.vision.detect import MTCNN_SMALLEST, MtcnnDetector
+from faceorg.vision.detector import create_detector
 from faceorg.vision.device import resolve_device
 from faceorg.vision.landmarks import ShapeLandmarker
+from faceorg.vision.threads import apply_thread_policy
 
 DETECT_BATCH_GPU = 8
 
@@ -39,11 +41,12 @@ class PhotoFaces:
 class FacePipeline:
     """Detector + landmarker + analyzers, on one device."""
 
-    def __init__(self, config: Config, analyzer_names: Sequence[str] | None = None):
+    def __init__(self, config: Config, analyzer_names: Sequence[str] | None = None, close_ups: bool = True):
         self.config = config
+        self.close_ups = close_ups
         self.device = resolve_device(config.device)
-        self._configure_threads()
-        self.detector = MtcnnDetector(self.device)
+        apply_thread_policy(config.model_threads)
+        self.detector = create_detector(config.detector, self.device)
         self.landmarker = ShapeLandmarker()
         names = list(analyzer_names) if analyzer_names is not None else catalogue.default_analyzers(config.embedder)
         self.analyzers = [analyzer.create(name, self.device) for name in names]
@@ -51,14 +54,6 @@ class FacePipeline:
 
     def _timed(self, stage: str, started: float) -> None:
         self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
-
-    @staticmethod
-    def _configure_threads() -> None:
-        import os
-
-        import torch
-
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
 
     @property
     def versions(self) -> dict[str, str]:
@@ -72,7 +67,7 @@ class FacePipeline:
 
     @property
     def detect_batch(self) -> int:
-        """Photos per MTCNN call: batching same-sized photos pays on a GPU, not on a CPU."""
+        """Photos per detector call: batching same-sized photos pays on a GPU, not on a CPU."""
         return DETECT_BATCH_GPU if self.device.startswith("cuda") else 1
 
     def detect(self, decoded: Decoded) -> PhotoFaces:
@@ -80,7 +75,9 @@ class FacePipeline:
         return self.detect_many([decoded])[0]
 
     def detect_many(self, decoded: Sequence[Decoded]) -> list[PhotoFaces]:
-        """Photos of the same decoded size go through MTCNN as one batch."""
+        """Photos of the same decoded size go through the detector as one batch; small close-ups are upscaled first."""
+        if self.close_ups:
+            decoded = [close_up_view(d) for d in decoded]
         groups: dict[tuple, list[int]] = {}
         for i, d in enumerate(decoded):
             groups.setdefault((d.image.shape, self._smallest(d)), []).append(i)
@@ -98,8 +95,11 @@ class FacePipeline:
         return photos
 
     def _smallest(self, decoded: Decoded) -> float:
-        """The smallest face worth finding, in detector pixels (MTCNN cannot go below 20)."""
-        return max(MTCNN_SMALLEST, self.config.min_face_px * decoded.scale)
+        """The smallest face worth finding, in detector pixels (each detector has its own floor)."""
+        return max(self.detector.smallest, self._min_face(decoded) * decoded.scale)
+
+    def _min_face(self, decoded: Decoded) -> int:
+        return min_face(decoded, self.config.min_face_px) if self.close_ups else self.config.min_face_px
 
     def _align(self, decoded: Decoded, detections) -> PhotoFaces:
         photo = PhotoFaces(decoded)
@@ -108,7 +108,7 @@ class FacePipeline:
         for det in detections:
             x1, y1, x2, y2 = (v / scale for v in det.box)
             box = Box(max(0.0, x1), max(0.0, y1), min(float(width), x2), min(float(height), y2))
-            if box.side < self.config.min_face_px:
+            if box.side < self._min_face(decoded):
                 continue
             aligned = self.landmarker(decoded.image, det.box)
             photo.aligned.append(aligned)

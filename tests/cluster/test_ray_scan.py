@@ -47,7 +47,8 @@ def _faces(conn) -> dict[str, list[tuple[np.ndarray, np.ndarray, int | None]]]:
 
     found: dict[str, list] = {}
     for name, x1, y1, x2, y2, blob, person in conn.execute(
-            "SELECT p.name, x1, y1, x2, y2, embedding, person_id FROM faces f JOIN photos p ON p.id = f.photo_id"):
+        "SELECT p.name, x1, y1, x2, y2, embedding, person_id FROM faces f JOIN photos p ON p.id = f.photo_id"
+    ):
         found.setdefault(name, []).append((np.array([x1, y1, x2, y2]), unpack_vector(blob), person))
     return {name: sorted(faces, key=lambda f: tuple(f[0])) for name, faces in found.items()}
 
@@ -89,8 +90,9 @@ def _groups(faces) -> set[frozenset]:
     return {frozenset(m) for m in members.values()}
 
 
-def test_a_ray_scan_stores_the_same_faces_and_people_as_a_local_scan(tmp_path_factory, session_config, runtime,
-                                                                     photos, local):
+def test_a_ray_scan_stores_the_same_faces_and_people_as_a_local_scan(
+    tmp_path_factory, session_config, runtime, photos, local
+):
     from faceorg.store.cache import CachePaths
 
     summary, conn, config = _ray_scan(tmp_path_factory, "ray", session_config, runtime, photos)
@@ -98,27 +100,41 @@ def test_a_ray_scan_stores_the_same_faces_and_people_as_a_local_scan(tmp_path_fa
     remote = _faces(conn)
     _assert_same_faces(local, remote)
     assert _groups(remote) == _groups(local)
-    cache = CachePaths(config.cache_dir)  # the previews made on the workers were saved by the head
+    # the previews made on the workers were saved by the head, in this library's cache
+    cache = CachePaths.for_library(config.cache_dir, config.db_path)
     assert all(cache.thumbnail(h).is_file() for (h,) in conn.execute("SELECT hash FROM photos"))
     assert all(cache.crop(i).is_file() for (i,) in conn.execute("SELECT id FROM faces"))
     conn.close()
 
 
+def _descends_from_us(pid: int) -> bool:
+    """The local runtime's raylet is this process's child, its workers the raylet's: never another program's Ray."""
+    while pid > 1:
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid == os.getpid():
+            return True
+    return False
+
+
 def _detect_workers() -> list[int]:
-    """Process ids of the Ray actors that run the detect stage (Ray names their processes after the class)."""
+    """Process ids of our Ray actors that run the detect stage (Ray names their processes after the class)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if title.startswith("ray::") and "DetectStage" in title:
+        if title.startswith("ray::") and "DetectStage" in title and _descends_from_us(int(pid)):
             found.append(int(pid))
     return found
 
 
-def test_killing_a_worker_mid_scan_loses_nothing_and_duplicates_nothing(tmp_path_factory, session_config, runtime,
-                                                                        photos, local):
+def test_killing_a_worker_mid_scan_loses_nothing_and_duplicates_nothing(
+    tmp_path_factory, session_config, runtime, photos, local
+):
     killed: list[int] = []
 
     def kill_one_worker(progress):
@@ -132,4 +148,22 @@ def test_killing_a_worker_mid_scan_loses_nothing_and_duplicates_nothing(tmp_path
     assert killed and summary.scanned == PHOTO_COUNT and not summary.failed
     _assert_same_faces(local, _faces(conn))
     assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == PHOTO_COUNT
+    conn.close()
+
+
+def test_a_file_the_workers_cannot_decode_is_recorded_and_the_scan_goes_on(
+    tmp_path_factory, session_config, runtime, faces_dir
+):
+    from faceorg.cluster.scanner import RayScanner
+
+    folder = tmp_path_factory.mktemp("ray-bad")
+    copy_photos(faces_dir, ["img1.jpg"], folder)
+    (folder / "broken.jpg").write_bytes((folder / "img1.jpg").read_bytes()[:300])  # a JPEG cut off in its header
+    config, conn = _library(tmp_path_factory, "ray-bad-library", session_config)
+    summary = RayScanner(conn, config, runtime).scan([folder])
+    assert summary.scanned == 1 and summary.faces >= 1
+    assert [Path(path).name for path, _ in summary.failed] == ["broken.jpg"]
+    assert summary.failed[0][1].startswith("decode: ")
+    status = dict(conn.execute("SELECT name, status FROM photos"))
+    assert status == {"img1.jpg": "ok", "broken.jpg": "failed"}
     conn.close()

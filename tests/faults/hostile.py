@@ -83,7 +83,8 @@ def _text_orientation(face: Image.Image, path: Path) -> None:
 
 def _png_text_bomb(face: Image.Image, path: Path) -> None:
     info = PngImagePlugin.PngInfo()
-    info.add_text("Comment", "A" * (PngImagePlugin.MAX_TEXT_CHUNK + 1024), zip=True)  # a few kB that inflate past the limit
+    # a few kB that inflate past the limit
+    info.add_text("Comment", "A" * (PngImagePlugin.MAX_TEXT_CHUNK + 1024), zip=True)
     face.save(path, "PNG", pnginfo=info)
 
 

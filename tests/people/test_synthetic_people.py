@@ -12,11 +12,12 @@ import pytest
 from faceorg.core.metrics import pairwise_scores
 from faceorg.people import decisions
 from faceorg.people.cluster import NOISE, ClusterParams, cluster
+from faceorg.people.junk import JunkRules, mark_background
 from faceorg.people.recluster import recluster
 from faceorg.people.update import after_scan
 from faceorg.store import people
 from faceorg.store.db import connect
-from tests.synthetic import build, identity_vectors
+from tests.synthetic import add_photo, build, face_record, identity_vectors
 
 
 @pytest.fixture
@@ -98,3 +99,30 @@ def test_clustering_in_cells_matches_the_exact_path():
     assert _partition(cells) == _partition(exact)
     expected = {frozenset(i for i, t in enumerate(truth) if t == who) for who in set(truth)}
     assert _partition(exact) == expected
+
+
+RULES = JunkRules()
+CLEAR = {"side_px": 120.0, "sharpness": 500.0, "yaw": 0.0}
+
+
+@pytest.mark.parametrize(("score", "quality", "background"), [
+    (0.999, CLEAR, False),  # a clear portrait
+    (0.999, {**CLEAR, "side_px": RULES.min_side_px - 1}, True),  # tiny
+    (0.999, {**CLEAR, "side_px": RULES.min_side_px + 1}, False),
+    (0.999, {**CLEAR, "sharpness": RULES.min_sharpness - 1}, True),  # blurred
+    (0.999, {**CLEAR, "sharpness": RULES.min_sharpness + 1}, False),
+    (RULES.min_score - 0.01, CLEAR, True),  # a doubtful detection
+    (0.999, {**CLEAR, "yaw": RULES.max_yaw + 0.01}, True),  # turned away
+    (0.999, {}, False),  # no quality measured: only the score can set it aside
+])
+def test_background_faces_are_flagged_by_the_documented_thresholds(tmp_path, score, quality, background):
+    """Each row puts a face just on one side of one documented threshold of people.junk.JunkRules."""
+    conn = connect(tmp_path / "library.db")
+    record = face_record(np.ones(128, dtype=np.float32) / np.sqrt(128))
+    record.score, record.quality = score, quality
+    (face_id,) = add_photo(conn, "/photos/one.jpg", [record.embedding])
+    assert mark_background(conn, [(face_id, record)]) == int(background)
+    flagged = conn.execute("SELECT background FROM faces WHERE id = ?", (face_id,)).fetchone()[0]
+    assert bool(flagged) is background
+    assert (face_id in people.unsorted_face_ids(conn)) is not background
+    conn.close()

@@ -68,12 +68,12 @@ def test_a_touched_but_identical_file_is_not_analysed_again(library, config):
 def test_a_renamed_file_keeps_its_faces(library):
     folder, conn, scanner = library
     scanner.scan([folder])
-    before = conn.execute("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?", (SOME[1],)).fetchall()
+    before = _faces_of(conn, SOME[1])
     (folder / "sub").mkdir()
     os.rename(folder / SOME[1], folder / "sub" / "renamed.jpg")
     summary = scanner.scan([folder])
     assert (summary.scanned, summary.moved, summary.vanished) == (0, 1, 1)
-    after = conn.execute("SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = 'renamed.jpg'").fetchall()
+    after = _faces_of(conn, "renamed.jpg")
     assert [r[0] for r in after] == [r[0] for r in before] and before
     assert stats(conn).missing == 0
 
@@ -193,3 +193,17 @@ def test_a_re_encoded_file_is_analysed_again_and_keeps_the_name(library):
     assert new_face[0] != old_face[0], "a changed file is analysed afresh"
     assert (new_face[1], new_face[2]) == (person, AssignedBy.USER.value)
     assert people.get(conn, person).name == "Eileen"
+
+
+def test_a_ready_pipeline_reports_only_this_scans_stage_seconds(library, pipeline):
+    folder, _, scanner = library
+    pipeline.stage_seconds["detect"] = pipeline.stage_seconds.get("detect", 0.0) + 1000.0  # earlier work
+    try:
+        summary = scanner.scan([folder])
+    finally:
+        pipeline.stage_seconds["detect"] -= 1000.0
+    assert summary.scanned == len(SOME)
+    assert 0.0 < summary.stage_seconds["detect"] < 1000.0
+    assert summary.stage_seconds["previews"] > 0.0, "previews are timed on their own worker"
+    thumbs = list((scanner.cache.root / "thumbs").rglob("*.jpg"))
+    assert len(thumbs) == len(SOME), "every photo's thumbnail is written before the scan returns"

@@ -31,7 +31,8 @@ def test_a_folder_that_fails_to_list_is_reported_with_its_reason(tmp_path):
     assert [(p.name, r) for p, r in unreadable] == [("sub", "cannot list folder: No such file or directory")]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root lists folders whatever their permissions")
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root lists folders whatever their permissions")
 def test_an_unreadable_folder_is_recorded_as_failed_and_cleared_when_readable(tmp_path):
     _tree(tmp_path / "photos")
     locked = tmp_path / "photos" / "sub"

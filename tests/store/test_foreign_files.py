@@ -27,7 +27,7 @@ def _foreign(path, script: str, app_id: int = 0):
 
 FOREIGN = {
     "notes": ("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('x');", 0),
-    "photos_table": ("CREATE TABLE photos(id INTEGER PRIMARY KEY, path TEXT); INSERT INTO photos(path) VALUES ('a');", 0),
+    "photos_table": ("CREATE TABLE photos(id INTEGER PRIMARY KEY, path TEXT); INSERT INTO photos VALUES (1, 'a');", 0),
     "versioned_photos": ("CREATE TABLE photos(id INTEGER PRIMARY KEY); PRAGMA user_version = 3;", 0),
     "other_app_id": ("", 0x12345678),
     "wal_mode": ("PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);", 0),

@@ -178,3 +178,18 @@ def test_the_photo_order_and_the_unfiltered_grid(conn):
     assert list(index.photos(Filter(), order="name")) == [b, a]
     assert list(index.photos(Filter(expressions=frozenset({"happy"})))) == [a]
     assert index.person_counts() == {}
+
+
+def test_an_expression_filter_takes_faces_only_as_sure_as_it_was_fitted_to_be(conn):
+    from faceorg.core.calibration import ExpressionRule
+
+    doubtful = _face("sad", 30, 0.5)
+    doubtful.expression = {**doubtful.expression, "sad": 0.25, "neutral": 0.2}
+    _add_photo(conn, "/photos/doubtful.jpg", [doubtful])
+    _add_photo(conn, "/photos/clear.jpg", [_face("sad", 30, 0.5)])
+    index = FaceIndex.load(conn)
+    index.rule = ExpressionRule(1.0, {"sad": {"threshold": 0.3, "precision": 0.7, "recall": 0.4}})
+    sad = Filter(expressions=frozenset({"sad"}))
+    assert [photos.get(conn, int(i)).path for i in index.photos(sad)] == ["/photos/clear.jpg"]
+    index.rule = ExpressionRule.argmax()  # uncalibrated: any top expression
+    assert len(index.photos(sad)) == 2

@@ -41,7 +41,8 @@ def faces_of():
 
 @pytest.fixture(scope="module")
 def expression():
-    return ExpressionAnalyzer("cpu")
+    """The model's own probabilities: these tests judge the input pipeline, not the calibration."""
+    return ExpressionAnalyzer("cpu", calibrated=False)
 
 
 def largest(faces):
@@ -80,7 +81,7 @@ def test_selfie_laughs_are_happy(faces_of, expression):
     assert len(faces) >= 4
     results = expression(faces)
     assert all(name == "happy" for name, _ in tops(results)), tops(results)
-    assert sum(p > 0.9 for _, p in tops(results)) >= 3
+    assert sum(p > 0.8 for _, p in tops(results)) >= 3  # the mean over the face and its mirror: a little less peaked
 
 
 @pytest.mark.parametrize("name", ["img1.jpg", "img8.jpg", "img24.jpg", "img42.jpg", "img43.jpg", "img50.jpg"])
@@ -115,3 +116,17 @@ def test_a_batch_equals_one_face_at_a_time(faces_of, expression):
     np.testing.assert_allclose(batch, single, rtol=0, atol=1e-5)
     # and in reverse order, each face keeps its own answer
     np.testing.assert_allclose(expression.probabilities(faces[::-1])[::-1], batch, rtol=0, atol=1e-5)
+
+
+def test_calibration_keeps_the_answer_and_tempers_overconfidence(faces_of, expression):
+    from faceorg.core.calibration import ExpressionRule
+
+    if ExpressionRule.load().everything:
+        pytest.skip("no resources/calibration.json (run bench/quality.py --fit)")
+    faces = faces_of("facenet/multiface.jpg")
+    raw = expression.probabilities(faces)
+    calibrated = ExpressionAnalyzer("cpu").probabilities(faces)
+    assert (raw.argmax(axis=1) == calibrated.argmax(axis=1)).all()
+    np.testing.assert_allclose(calibrated.sum(axis=1), 1.0, atol=1e-6)
+    # fitted T > 1 on labelled photos: the net's 0.99s were right far less often than 99 %
+    assert (calibrated.max(axis=1) <= raw.max(axis=1) + 1e-9).all()

