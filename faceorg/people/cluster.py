@@ -129,12 +129,23 @@ def _comparisons(data, params: ClusterParams):
     centroids = _kmeans(data, int(np.sqrt(n)), params)
     probe = min(params.probe, len(centroids))
     near = torch.cat([torch.topk(data[s:s + 65536] @ centroids.T, probe, dim=1).indices for s in range(0, n, 65536)])
-    home = near[:, 0]
+    members_of = _by_cell(near[:, :1], len(centroids))
+    askers_of = _by_cell(near, len(centroids))
     for c in range(len(centroids)):
-        members = everyone[home == c]
-        askers = everyone[(near == c).any(dim=1)]
-        if len(members) and len(askers):
-            yield askers, members
+        if len(members_of[c]) and len(askers_of[c]):
+            yield askers_of[c], members_of[c]
+
+
+def _by_cell(cells, k: int) -> list:
+    """For each of `k` cells, the rows that name it in `cells` (rows x probes), in row order:
+    one sort instead of a scan of every row per cell."""
+    import torch
+
+    rows = torch.arange(len(cells)).repeat_interleave(cells.shape[1])
+    flat = cells.reshape(-1)
+    order = torch.argsort(flat * len(cells) + rows)
+    counts = torch.bincount(flat, minlength=k).tolist()
+    return list(torch.split(rows[order], counts))
 
 
 def _kmeans(data, k: int, params: ClusterParams, iterations: int = 8):
