@@ -82,7 +82,7 @@ def main() -> int:
     print(f"{'attribute':22s} {'AUC fit':>8s} {'pos':>4s} {'AUC check':>10s} {'pos':>4s} {'n':>4s} "
           f"{'prec@0.5':>9s} {'rec@0.5':>8s}  offered")
     for name, (feature, log) in pa.FEATURE_OF.items():
-        rows = stratified([f for f in files if name in truth[f]], lambda f: truth[f][name])
+        rows = stratified([f for f in files if name in truth[f]], lambda f: truth[f][name])  # noqa: B023
         if not rows["fit"] or not rows["check"]:
             print(f"{name:22s} not labelled")
             continue
