@@ -58,12 +58,20 @@ def auc(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(greater / (len(pos) * len(neg)))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Maximum-likelihood a, b of p = sigmoid(a x + b), lightly regularised (few positives)."""
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=10.0).fit(x[:, None], y)
-    return float(model.coef_[0, 0]), float(model.intercept_[0])
+def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = 10.0) -> tuple[float, float]:
+    """Maximum-likelihood a, b of p = sigmoid(a x + b) with an L2 penalty a^2 / (2c) (few positives):
+    Newton's method on the two parameters, as scikit-learn's LogisticRegression(C=c) solves it."""
+    X = np.stack([x, np.ones_like(x)], axis=1)
+    w = np.zeros(2)
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(X @ w)))
+        grad = X.T @ (p - y) + np.array([w[0] / c, 0.0])
+        hess = X.T @ (X * (p * (1 - p))[:, None]) + np.diag([1 / c, 1e-9])
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return float(w[0]), float(w[1])
 
 
 def load_features(size: int, scale: float) -> dict[str, dict[str, float]]:

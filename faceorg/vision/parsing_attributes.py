@@ -54,13 +54,13 @@ FEATURE_OF: dict[str, tuple[str, bool]] = {
 neither; a hat hides the hair, so hair alone would call every hat bald)."""
 
 RULES: dict[str, Rule] = {
-    "Eyeglasses": Rule("share_eye_g", True, 0.7542, 2.8155),
-    "Wearing_Hat": Rule("share_hat", True, 1.0300, 2.3768),
-    "Bald": Rule("hair_and_hat", True, -3.8763, -13.0474),
-    "Mouth_Slightly_Open": Rule("share_mouth", True, 1.1088, 5.7982),
-    "Black_Hair": Rule("hair_dark", False, 5.0705, -4.1304),
-    "Blond_Hair": Rule("hair_bright", False, 3.5075, -1.9620),
-    "Gray_Hair": Rule("hair_grey", False, 5.4464, -3.9344),
+    "Eyeglasses": Rule("share_eye_g", True, 0.7542, 2.8156),
+    "Wearing_Hat": Rule("share_hat", True, 1.0299, 2.3760),
+    "Bald": Rule("hair_and_hat", True, -3.8817, -13.0649),
+    "Mouth_Slightly_Open": Rule("share_mouth", True, 1.1087, 5.7978),
+    "Black_Hair": Rule("hair_dark", False, 5.0706, -4.1304),
+    "Blond_Hair": Rule("hair_bright", False, 3.5070, -1.9617),
+    "Gray_Hair": Rule("hair_grey", False, 5.4528, -3.9369),
 }
 
 
