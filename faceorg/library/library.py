@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from faceorg.config import Config
+from faceorg.config import Config, default_config
 from faceorg.library import ops
 from faceorg.library.changes import OpChanges
 from faceorg.library.control import ScanControl
@@ -34,6 +34,8 @@ class Library:
         self.config = config
         self._scanner_factory = scanner_factory
         self.cache = CachePaths.for_library(config.cache_dir, config.db_path)
+        if Path(config.db_path).expanduser().resolve() == default_config().db_path.resolve():
+            self.cache.adopt_shared(config.cache_dir)  # covers made before caches were per library
         self.control = ScanControl()
         self._pipeline_factory = pipeline_factory
         self._scanner = None

@@ -23,6 +23,19 @@ class CachePaths:
         key = hashlib.sha1(str(resolved).encode()).hexdigest()[:12]
         return cls(Path(cache_dir) / "libraries" / f"{resolved.stem}-{key}")
 
+    def adopt_shared(self, cache_dir: Path) -> bool:
+        """Move the crops and thumbnails of the one cache all libraries used to share into this
+        library's folder, once (called for the default library, which they belonged to)."""
+        cache_dir = Path(cache_dir)
+        moved = False
+        for part in ("faces", "thumbs"):
+            old, new = cache_dir / part, self.root / part
+            if old.is_dir() and not new.exists():
+                new.parent.mkdir(parents=True, exist_ok=True)
+                old.rename(new)
+                moved = True
+        return moved
+
     def thumbnail(self, content_hash: str) -> Path:
         return self.root / "thumbs" / content_hash[:2] / f"{content_hash}.jpg"
 

@@ -84,3 +84,13 @@ def test_two_libraries_keep_their_own_cache(tmp_path):
     two = CachePaths.for_library(tmp_path / "cache", tmp_path / "b" / "library.db")
     assert one.crop(7) != two.crop(7) and one.thumbnail("ab" * 16) != two.thumbnail("ab" * 16)
     assert one == CachePaths.for_library(tmp_path / "cache", tmp_path / "a" / ".." / "a" / "library.db")
+
+
+def test_the_default_library_adopts_the_old_shared_cache(tmp_path):
+    shared = tmp_path / "cache"
+    (shared / "faces" / "0").mkdir(parents=True)
+    (shared / "faces" / "0" / "7.jpg").write_bytes(b"jpeg")
+    mine = CachePaths.for_library(shared, tmp_path / "library.db")
+    assert mine.adopt_shared(shared) and mine.crop(7).read_bytes() == b"jpeg"
+    assert not (shared / "faces").exists()
+    assert not CachePaths.for_library(shared, tmp_path / "other.db").adopt_shared(shared), "only once"
