@@ -43,7 +43,8 @@ def main() -> int:
         for _ in range(args.repeat):
             parsing.parse(model, [crop], args.device)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        print(f"input {size}: {1000 * wall / args.repeat:7.0f} ms wall, {1000 * cpu / args.repeat:7.0f} ms CPU per face")
+        wall_ms, cpu_ms = 1000 * wall / args.repeat, 1000 * cpu / args.repeat
+        print(f"input {size}: {wall_ms:7.0f} ms wall, {cpu_ms:7.0f} ms CPU per face")
     return 0
 
 

@@ -57,7 +57,9 @@ def read_manifest(name: str) -> list[dict]:
 def detect_set(name: str, min_face: int, close_up: bool) -> list[dict]:
     """Each photo's largest face (rect, dlib shape) or None, cached per setting."""
     close_up = close_up and has_close_ups(name)  # else the rule changes nothing: share the cache
-    cache = CACHE / f"det-{name}-min{min_face}-{'closeup' if close_up else 'plain'}.json"
+    detector = default_config().detector
+    suffix = "" if detector == "mtcnn" else f"-{detector}"
+    cache = CACHE / f"det-{name}-min{min_face}-{'closeup' if close_up else 'plain'}{suffix}.json"
     if cache.is_file():
         return json.loads(cache.read_text())
     from faceorg.vision.pipeline import FacePipeline
@@ -212,7 +214,8 @@ def main() -> None:
     sets = args.sets.split(",")
     flip = None if args.flip is None else args.flip == "on"
     rule = calibration.ExpressionRule.load() if not args.raw else calibration.ExpressionRule.argmax()
-    print(f"# bench/quality.py  raw={args.raw} min_face={args.min_face} close_up={args.close_up} "
+    print(f"# bench/quality.py  detector={default_config().detector} raw={args.raw} min_face={args.min_face} "
+          f"close_up={args.close_up} "
           f"flip={args.flip or 'default'}")
     if args.fit:
         fit(args)

@@ -53,9 +53,7 @@ def scan(kind: str, photos: Path, work: Path, address: str | None = None, cpus: 
     from faceorg.store.db import connect
 
     root = work / kind
-    config = default_config().with_overrides(
-        db_path=root / "library.db", cache_dir=root / "cache", models_dir=root / "models", device="cpu"
-    )
+    config = default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache", device="cpu")
     root.mkdir(parents=True)
     conn = connect(config.db_path)
     try:

@@ -14,16 +14,20 @@ bar and the analyzers share one meaning:
   holds the true age about `AGE_COVERAGE` of the time.
 
 Fitted on: CK+48 cal (174 photos, split by subject), wild cal (307, split by person),
-UTKFace cal (628 faces). Measured with `bench/quality.py --close-up`, cal / test split:
+UTKFace cal (628 faces), detected as the app now does (RetinaFace, smallest face 20 px,
+close-ups).
+Measured with `bench/quality.py --close-up --min-face 20`, cal / test split:
 
-* temperature 2.09: top expression said 0.8-1.0 -> right 82 % / 87 % (CK+), 100 % / 100 % (wild);
-  said 0.6-0.8 -> right 69 % / 74 % (CK+), 87 % / 94 % (wild). Before, the net said 0.9-0.99 on clear mistakes.
-* offered filters (lowest 90 % confidence bound of precision over the cal sets >= 0.7): happy
-  (top, p >= 0.25): precision 95 % / 96 % CK+, 81 % / 67 % wild (72 % / 71 % at equal class
-  shares); surprise: 95 % / 97 % CK+, 86 % / 67 % wild. Not offered: angry, disgust, fear,
-  sad, neutral.
-* age (blend 0.85 of the inverse map): MAE 8.41 / 8.93 (raw 8.63 / 9.18), band bias within
-  +1.4 .. -3.0 / +1.3 .. -4.6 years (raw +5.8 .. -12.3), range holds 85 % / 84 % (raw ± spread 42 %).
+* temperature 2.09: top expression said 0.8-1.0 -> right 74 % / 83 % (CK+), 100 % / 95 % (wild);
+  said 0.6-0.8 -> right 75 % / 74 % (CK+), 90 % / 92 % (wild). Untempered, the net said
+  0.9-0.99 where it was right about 71-84 % of the time.
+* offered filters (lowest 90 % confidence bound of precision over the cal sets >= 0.7):
+  happy (top, p >= 0.30): precision 95 % / 93 % CK+, 78 % / 71 % wild (67 % / 74 % at equal
+  class shares); surprise: 95 % / 97 % CK+, 88 % / 72 % wild. Not offered: angry, disgust,
+  fear, sad, neutral.
+* age (blend 0.55 of the inverse map): MAE 7.52 / 8.07 (before issue 14, MTCNN: 8.63 / 9.18), band
+  bias +2.5 .. -2.9 / +2.5 .. -4.4 years (before +5.8 .. -12.3), range holds 86 % / 83 %
+  (before, ± spread: 42 %), mean width 30 years.
 """
 
 from __future__ import annotations

@@ -494,6 +494,8 @@ class MainWindow(QMainWindow):
             return
         self.viewer_row = row % len(self.viewer_list)
         photo = self.viewer_list[self.viewer_row]
+        if photo is None:  # gone from the library a moment ago; the grid is catching up
+            return
         size = self.viewer.size() if self.viewer.width() > 100 else QSize(1600, 1200)
 
         def fetch(conn):

@@ -89,14 +89,17 @@ class PhotoGridModel(QAbstractListModel):
     def __getitem__(self, row: int) -> GridPhoto:
         return self.photo(row)
 
-    def photo(self, row: int) -> GridPhoto:
+    def photo(self, row: int) -> GridPhoto | None:
         page = row // self.PAGE
         if page not in self._pages:
             start = page * self.PAGE
-            rows = photo_rows(self.conn, self.ids[start:start + self.PAGE].tolist())
+            ids = self.ids[start:start + self.PAGE].tolist()
+            found = {p.id: p for p in photo_rows(self.conn, ids)}
+            rows = [found.get(int(i)) for i in ids]  # None: gone since (a folder removed) until the new ids come
             self._pages[page] = rows
             for offset, item in enumerate(rows):
-                self._rows_by_key.setdefault(("thumb", item.hash), []).append(start + offset)
+                if item is not None:
+                    self._rows_by_key.setdefault(("thumb", item.hash), []).append(start + offset)
         return self._pages[page][row % self.PAGE]
 
     def item(self, index: QModelIndex) -> GridPhoto | None:

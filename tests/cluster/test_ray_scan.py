@@ -100,7 +100,8 @@ def test_a_ray_scan_stores_the_same_faces_and_people_as_a_local_scan(
     remote = _faces(conn)
     _assert_same_faces(local, remote)
     assert _groups(remote) == _groups(local)
-    cache = CachePaths(config.cache_dir)  # the previews made on the workers were saved by the head
+    # the previews made on the workers were saved by the head, in this library's cache
+    cache = CachePaths.for_library(config.cache_dir, config.db_path)
     assert all(cache.thumbnail(h).is_file() for (h,) in conn.execute("SELECT hash FROM photos"))
     assert all(cache.crop(i).is_file() for (i,) in conn.execute("SELECT id FROM faces"))
     conn.close()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import copy_photos
 from faceorg.scan import attribute_pass
 from faceorg.scan.attribute_pass import AttributePass
 from faceorg.scan.scanner import Scanner
 from faceorg.store import attribute_values
 from faceorg.store import faces as face_repo
 from faceorg.store.db import connect, transaction
+from tests.helpers import copy_photos
 
 GLASSES, BALD = "img24.jpg", "img20.jpg"
 

@@ -20,7 +20,8 @@ def _row(bar: FilterBar) -> list[str]:
     return out
 
 
-def test_attributes_are_grouped_and_a_set_toggle_survives_new_attributes(qtbot):
+def test_attributes_are_grouped_and_a_set_toggle_survives_new_attributes(qtbot, monkeypatch):
+    monkeypatch.setattr(core_attributes, "NOT_OFFERED", frozenset())
     bar = FilterBar()
     qtbot.addWidget(bar)
     bar.set_attributes(["Smiling", "Male", "Eyeglasses"])
