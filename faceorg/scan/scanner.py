@@ -95,7 +95,7 @@ class Scanner:
         self._pipeline_factory = pipeline_factory or self._default_pipeline
         self._pipeline: FacePipeline | None = None
         self._stage_base: dict[str, float] = {}
-        self._previews: deque[Future[float]] = deque()
+        self._previews: deque[tuple[Future[float], int]] = deque()  # (writing, photo id)
         self._preview_pool: ThreadPoolExecutor | None = None
 
     def _default_pipeline(self) -> FacePipeline:
@@ -297,16 +297,16 @@ class Scanner:
         )
 
     def _store_analysis(self, prepared: Prepared, photo: PhotoFaces, summary: ScanSummary) -> None:
-        def previews(face_ids: list[int]) -> None:
+        def previews(face_ids: list[int]) -> Future[float]:
             """Handed to the previews worker: the model thread goes on with the next photo."""
             self._drain_previews(summary, PREVIEWS_AHEAD)
-            self._previews.append(self._preview_pool.submit(self._write_previews, prepared, photo, face_ids))
+            return self._preview_pool.submit(self._write_previews, prepared, photo, face_ids)
 
         self.store_faces(prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews,
                          summary)
 
     def store_faces(self, candidate: Candidate, facts: FileFacts, records: list, versions: dict[str, str],
-                    previews: Callable[[list[int]], None], summary: ScanSummary) -> None:
+                    previews: Callable[[list[int]], Future[float] | None], summary: ScanSummary) -> None:
         """Store one analysed photo in one transaction (the local scan and the cluster scan share this).
 
         Keyed by path: storing the same photo twice replaces its faces, never adds a second set.
@@ -329,8 +329,11 @@ class Scanner:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
                 mark_grouping(self.conn, face_ids)
         self.cache.remove_crops(old_faces)
-        previews(face_ids)
-        previews_done(self.conn, photo_id)  # a kill before this leaves the mark: the next start makes them
+        writing = previews(face_ids)
+        if writing is None:  # written already
+            previews_done(self.conn, photo_id)
+        else:  # the mark is cleared once the worker has written them: a kill before leaves it for the next start
+            self._previews.append((writing, photo_id))
         summary.scanned += 1
         summary.faces += len(face_ids)
         summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
@@ -338,7 +341,9 @@ class Scanner:
     def _drain_previews(self, summary: ScanSummary, keep: int) -> None:
         """Wait until at most `keep` photos' previews are still being written (their errors surface here)."""
         while len(self._previews) > keep:
-            seconds = self._previews.popleft().result()
+            writing, photo_id = self._previews.popleft()
+            seconds = writing.result()
+            previews_done(self.conn, photo_id)
             summary.stage_seconds["previews"] = summary.stage_seconds.get("previews", 0.0) + seconds
 
     def _write_previews(self, prepared: Prepared, photo: PhotoFaces, face_ids: list[int]) -> float:

@@ -9,7 +9,7 @@ from faceorg.scan.scanner import Scanner
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect
 from faceorg.store.lock import scan_lock
-from tests.helpers import copy_photos
+from tests.helpers import portrait_variants
 
 SOME = ["img1.jpg", "img2.jpg", "img17.jpg", "img22.jpg", "img3.jpg", "img4.jpg"]
 
@@ -24,9 +24,9 @@ def _people(conn) -> set[frozenset[tuple[str, int]]]:
     return {frozenset(g) for g in groups.values()}
 
 
-def test_an_interrupted_scan_is_grouped_and_its_previews_made_by_the_next(faces_dir, tmp_path, config, pipeline):
+def test_an_interrupted_scan_is_grouped_and_its_previews_made_by_the_next(tmp_path, config, pipeline):
     folder = tmp_path / "photos"
-    copy_photos(faces_dir, SOME, folder)
+    portrait_variants(folder, SOME)  # the portrait that ships with faceorg: no photo folder needed
     clean = config.with_overrides(db_path=tmp_path / "clean.db", cache_dir=tmp_path / "clean-cache")
     clean_conn = connect(clean.db_path)
     Scanner(clean_conn, clean, lambda: pipeline).scan([folder])
