@@ -48,10 +48,12 @@ bench: bench-deps
 	for script in verification stages junk cluster library gui embed_speed scan; do \
 		echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 
-# PNGs of the main screens in out/screenshots (a real X server under Xvfb when installed).
+# PNGs of the main screens in out/screenshots (a real X server under Xvfb when it and the X11
+# libraries Qt needs are installed; offscreen otherwise), light and dark.
 screenshots: $(STAMP)
 	mkdir -p out/screenshots
-	if command -v xvfb-run >/dev/null; then \
+	if command -v xvfb-run >/dev/null && QT_QPA_PLATFORM=xcb $(BIN)/python -c \
+		"import sys; from faceorg.ui.system_libraries import missing_packages as m; sys.exit(bool(m()))"; then \
 		FACEORG_SCREENSHOTS=out/screenshots QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m pytest -q tests/ui/test_screenshots.py; \
 	else \
 		FACEORG_SCREENSHOTS=out/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/ui/test_screenshots.py; fi

@@ -30,8 +30,7 @@ def main() -> None:
     for flip in (False, True):
         analyzer.flip = flip
         age = np.array([r["age"] for r in analyzer(faces)])
-        bands = " ".join(f"{lo}-{hi}:{np.mean(age[(truth >= lo) & (truth <= hi)] - truth[(truth >= lo) & (truth <= hi)]):+.1f}"
-                         for lo, hi in BANDS)
+        bands = " ".join(f"{lo}-{hi}:{np.mean((age - truth)[(truth >= lo) & (truth <= hi)]):+.1f}" for lo, hi in BANDS)
         print(f"flip {flip}: n {len(truth)} MAE {np.mean(np.abs(age - truth)):.2f}  bias by band {bands}", flush=True)
 
 

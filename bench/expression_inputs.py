@@ -23,7 +23,8 @@ from quality import EXPRESSION_SETS, aligned, detect_set  # noqa: E402
 from faceorg.core.expression import EXPRESSIONS  # noqa: E402
 from faceorg.vision.expression import ExpressionAnalyzer  # noqa: E402
 
-VARIANTS = [(48, 0.2, False), (48, 0.2, True), (64, 0.2, True), (48, 0.1, True), (48, 0.3, True), (48, 0.4, True), (40, 0.25, True),
+VARIANTS = [(48, 0.2, False), (48, 0.2, True), (64, 0.2, True), (48, 0.1, True), (48, 0.3, True), (48, 0.4, True),
+            (40, 0.25, True),
             (64, 0.15, True), (64, 0.1, True), (64, 0.2, False)]
 
 

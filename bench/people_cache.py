@@ -15,6 +15,7 @@ With `--shard K/N` only every N-th photo (from the K-th) is run and saved as a p
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.people_sets import SETS, photo_files  # noqa: E402
 
-CACHE = Path("/work/data/cache/people")
+CACHE = Path(os.environ.get("FACEORG_PEOPLE_CACHE", "/work/data/cache/people"))
+"""Where the cached faces are; the variable lets a bench run read a frozen copy while caching goes on."""
 CHIP = 150
 PADDING = 0.25
 

@@ -1,9 +1,12 @@
 """How right are expression and age on labelled photos nobody tuned on? Prints the figures of issue 14.
 
-    python tools/build_eval_sets.py ...          # once: the sets under /work/data/eval14
-    PYTHONPATH=$PWD python bench/quality.py      # every set, calibration and test split
-    PYTHONPATH=$PWD python bench/quality.py --raw          # the models' own numbers, no calibration
-    PYTHONPATH=$PWD python bench/quality.py --fit          # refit resources/calibration.json on the cal splits
+    python tools/build_eval_sets.py ...                        # once: the sets under /work/data/eval14
+    PYTHONPATH=$PWD python bench/quality.py --close-up         # the app as it is: every set, cal and test split
+    PYTHONPATH=$PWD python bench/quality.py --raw              # before issue 14: no close-ups, no calibration
+    PYTHONPATH=$PWD python bench/quality.py --fit --close-up   # refit resources/calibration.json on the cal splits
+
+(`--raw` still uses today's chip and flip averaging; the figures of the code before issue 14
+are in the issue-14 note.)
 
 Each photo goes through the app's own path: decode, MTCNN with the configured smallest
 face, dlib landmarks, the analyzers; the largest face is the subject. A photo where no
@@ -12,7 +15,8 @@ face is found counts as a miss for every expression and is left out of the age f
 
 Expression: accuracy, balanced accuracy (mean recall over the classes the set has),
 per-class recall, the confusion matrix, and each expression filter's precision and recall
-with the rule the app applies (`faceorg.vision.calibration.filter_matches`).
+with the rule the app applies (`core.calibration.ExpressionRule.matches`); precision depends
+on how common each class is in the set, so it is also given at equal class shares.
 Age: MAE overall and by band, signed bias by band (prediction - truth), share within
 ±5 / ±10 years, and how often the stated range holds the true age.
 """
@@ -33,8 +37,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from faceorg.config import default_config  # noqa: E402
-from faceorg.core.expression import EXPRESSIONS  # noqa: E402
 from faceorg.core import calibration  # noqa: E402
+from faceorg.core.expression import EXPRESSIONS  # noqa: E402
 from faceorg.vision.aligned import AlignedFace  # noqa: E402
 from faceorg.vision.decode import decode  # noqa: E402
 
@@ -53,7 +57,9 @@ def read_manifest(name: str) -> list[dict]:
 def detect_set(name: str, min_face: int, close_up: bool) -> list[dict]:
     """Each photo's largest face (rect, dlib shape) or None, cached per setting."""
     close_up = close_up and has_close_ups(name)  # else the rule changes nothing: share the cache
-    cache = CACHE / f"det-{name}-min{min_face}-{'closeup' if close_up else 'plain'}.json"
+    detector = default_config().detector
+    suffix = "" if detector == "mtcnn" else f"-{detector}"
+    cache = CACHE / f"det-{name}-min{min_face}-{'closeup' if close_up else 'plain'}{suffix}.json"
     if cache.is_file():
         return json.loads(cache.read_text())
     from faceorg.vision.pipeline import FacePipeline
@@ -68,7 +74,8 @@ def detect_set(name: str, min_face: int, close_up: bool) -> list[dict]:
         decoded = load(name, row["file"], close_up)
         faces = pipeline.detect(decoded).aligned
         face = max(faces, key=lambda f: (f.rect[2] - f.rect[0]) * (f.rect[3] - f.rect[1]), default=None)
-        rows.append({**row, "rect": list(face.rect) if face else None, "shape5": face.shape5.tolist() if face else None})
+        rows.append({**row, "rect": list(face.rect) if face else None,
+                     "shape5": face.shape5.tolist() if face else None})
     CACHE.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(rows))
     return rows
@@ -117,9 +124,19 @@ def expression_report(rows: list[dict], probs: np.ndarray, rule: calibration.Exp
     for c, name in enumerate(EXPRESSIONS):
         chosen = np.array([found[i] and rule.matches(name, probs[i]) for i in range(len(rows))], dtype=bool)
         tp = int(np.sum(chosen & (truth == c)))
-        filters[name] = (tp / chosen.sum() if chosen.sum() else float("nan"), tp / max(1, int(np.sum(truth == c))), int(chosen.sum()))
+        # the precision had every class of the set been equally common (independent of the set's mix)
+        rates = [np.mean(chosen[truth == k]) for k in present]
+        equal = (np.mean(chosen[truth == c]) / sum(rates)) if c in present and sum(rates) else float("nan")
+        filters[name] = (tp / chosen.sum() if chosen.sum() else float("nan"), tp / max(1, int(np.sum(truth == c))),
+                         int(chosen.sum()), equal)
+    top = np.nan_to_num(probs).max(axis=1)
+    reliability = [(lo, hi, int(np.sum(b)), float(np.mean(top[b])), float(np.mean(predicted[b] == truth[b])))
+                   for lo, hi in ((0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
+                   for b in [found & (top >= lo) & (top < hi)] if b.any()]
     return {"n": len(rows), "found": float(found.mean()), "accuracy": float(np.mean(predicted == truth)),
-            "balanced": float(np.mean(list(recall.values()))), "recall": recall, "confusion": confusion, "filters": filters}
+            "reliability": reliability,
+            "balanced": float(np.mean(list(recall.values()))), "recall": recall, "confusion": confusion,
+            "filters": filters}
 
 
 def print_expression(title: str, report: dict, rule: calibration.ExpressionRule) -> None:
@@ -131,10 +148,14 @@ def print_expression(title: str, report: dict, rule: calibration.ExpressionRule)
     for c, name in enumerate(EXPRESSIONS):
         if report["confusion"][c].sum():
             print(f"{name:>9} " + " ".join(f"{v:>8}" for v in report["confusion"][c]))
+    print("confidence of the top expression vs how often it is right: " + ", ".join(
+        f"[{lo:.1f},{min(hi, 1):.1f}) n {n} said {said:.0%} right {right:.0%}"
+        for lo, hi, n, said, right in report["reliability"]))
     print("filters (precision / recall / photos returned; * = offered):")
-    for name, (precision, recall, count) in report["filters"].items():
+    for name, (precision, recall, count, equal) in report["filters"].items():
         offered = "*" if rule.offered(name) else " "
-        print(f"  {offered}{name:<9} precision {precision:6.1%}  recall {recall:6.1%}  returned {count}")
+        print(f"  {offered}{name:<9} precision {precision:6.1%}  recall {recall:6.1%}  returned {count:4d}  "
+              f"precision at equal class shares {equal:6.1%}")
 
 
 def expression_probs(name: str, rows: list[dict], close_up: bool, raw: bool, flip: bool | None) -> np.ndarray:
@@ -177,8 +198,8 @@ def print_age(title: str, n: int, truth, age, low, high) -> None:
         band = (truth >= lo) & (truth <= hi)
         if band.any():
             label = f"{lo}-{hi}" if hi < 200 else f"{lo}+"
-            print(f"  {label:>6}: n {band.sum():4d}  MAE {np.mean(np.abs(error[band])):5.2f}  bias {np.mean(error[band]):+6.2f}  "
-                  f"range holds {inside[band].mean():4.0%}")
+            print(f"  {label:>6}: n {band.sum():4d}  MAE {np.mean(np.abs(error[band])):5.2f}  "
+                  f"bias {np.mean(error[band]):+6.2f}  range holds {inside[band].mean():4.0%}")
 
 
 def main() -> None:
@@ -193,7 +214,9 @@ def main() -> None:
     sets = args.sets.split(",")
     flip = None if args.flip is None else args.flip == "on"
     rule = calibration.ExpressionRule.load() if not args.raw else calibration.ExpressionRule.argmax()
-    print(f"# bench/quality.py  raw={args.raw} min_face={args.min_face} close_up={args.close_up} flip={args.flip or 'default'}")
+    print(f"# bench/quality.py  detector={default_config().detector} raw={args.raw} min_face={args.min_face} "
+          f"close_up={args.close_up} "
+          f"flip={args.flip or 'default'}")
     if args.fit:
         fit(args)
         rule = calibration.ExpressionRule.load()
@@ -203,7 +226,8 @@ def main() -> None:
             probs = expression_probs(name, rows, args.close_up, args.raw, flip)
             for split in ("cal", "test"):
                 keep = [i for i, r in enumerate(rows) if r["split"] == split]
-                print_expression(f"{name} / {split}", expression_report([rows[i] for i in keep], probs[keep], rule), rule)
+                report = expression_report([rows[i] for i in keep], probs[keep], rule)
+                print_expression(f"{name} / {split}", report, rule)
         else:
             with_face = [r for r in rows if r["rect"]]
             truth, age, low, high = age_outputs(name, rows, args.close_up, args.raw)
@@ -221,7 +245,8 @@ def fit(args) -> None:
         raw = expression_probs(name, rows, args.close_up, True, None)
         keep = [i for i, r in enumerate(rows) if r["split"] == "cal" and r["rect"]]
         sets.append((raw[keep], np.array([EXPRESSIONS.index(rows[i]["label"]) for i in keep])))
-    temperature = calibration.fit_temperature(np.concatenate([p for p, _ in sets]), np.concatenate([y for _, y in sets]))
+    temperature = calibration.fit_temperature(np.concatenate([p for p, _ in sets]),
+                                              np.concatenate([y for _, y in sets]))
     filters = calibration.fit_thresholds([(calibration.temperature_scale(p, temperature), y) for p, y in sets])
     rows = [r for r in detect_set("utkface", args.min_face, args.close_up) if r["rect"]]
     cal = [r for r in rows if r["split"] == "cal"]

@@ -155,7 +155,7 @@ def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int
         part = paths[start:start + chunk]
         for name in names[n % len(names):] + names[:n % len(names)]:
             full = name == "face_recognition full size"
-            mine = [p for p in part if paths.index(p) % full_every == 0] if full else part
+            mine = [p for p in part if full_every and paths.index(p) % full_every == 0] if full else part
             if not mine:
                 continue
             started = time.perf_counter()
@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=120)
     parser.add_argument("--quick", action="store_true", help="30 photos")
     parser.add_argument("--chunk", type=int, default=6)
-    parser.add_argument("--full-every", type=int, default=5)
+    parser.add_argument("--full-every", type=int, default=5, help="0: no full-size face_recognition line")
     parser.add_argument("--load", type=int, default=0, help="busy-looping processes to add for the run")
     parser.add_argument("--whole", action="store_true", help="also scan the whole library in its own process")
     parser.add_argument("--device", default="cpu")

@@ -40,6 +40,12 @@ class Config:
     detector: str = "retinaface"
     thumbnail_px: int = 320
     crop_px: int = 160
+    models_dir: Path | None = None
+    """Models the user imported (SwinFace); None: the per-user data folder's models/."""
+
+    @property
+    def user_models_dir(self) -> Path:
+        return self.models_dir or Path(platformdirs.user_data_dir(APP_NAME)) / "models"
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with every override that is not None applied."""

@@ -51,7 +51,8 @@ def git_files(mirror: Path, under: str) -> list[str]:
 
 
 def git_bytes(mirror: Path, path: str) -> bytes:
-    return subprocess.run(["git", "--git-dir", str(mirror), "show", f"HEAD:{path}"], check=True, capture_output=True).stdout
+    command = ["git", "--git-dir", str(mirror), "show", f"HEAD:{path}"]
+    return subprocess.run(command, check=True, capture_output=True).stdout
 
 
 def write_set(out: Path, name: str, rows: list[tuple[str, str, str, bytes]]) -> None:

@@ -8,12 +8,12 @@ import os
 import sys
 
 from faceorg import __version__
-from faceorg.cli import faces_cmd, find_cmd, people_cmd, review_cmd, scan_cmd, stats_cmd
+from faceorg.cli import attributes_cmd, faces_cmd, find_cmd, models_cmd, people_cmd, review_cmd, scan_cmd, stats_cmd
 from faceorg.config import load_config
 from faceorg.core.errors import FaceorgError
 from faceorg.logfile import start_logging
 
-COMMANDS = (scan_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd, review_cmd)
+COMMANDS = (scan_cmd, attributes_cmd, models_cmd, faces_cmd, find_cmd, stats_cmd, people_cmd, review_cmd)
 log = logging.getLogger(__name__)
 
 

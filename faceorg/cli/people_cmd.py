@@ -11,13 +11,7 @@ from faceorg.cli.context import add_db_flag, add_json_flag, library_from, open_l
 from faceorg.cli.output import emit_json, say
 from faceorg.core.errors import UsageError
 from faceorg.people import decisions
-from faceorg.store import history, people
-from faceorg.store.chunked import rows_in
-
-
-def _photo_paths(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str]:
-    return {r[0]: r[1] for r in rows_in(conn, "SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id "
-                                              "WHERE f.id IN ({marks})", face_ids)}
+from faceorg.store import browse, history, people
 
 
 def resolve_person(conn: sqlite3.Connection, text: str) -> int:
@@ -36,7 +30,7 @@ def list_people(args: argparse.Namespace) -> int:
         everyone = [p for p in people.all_people(conn, include_hidden=True) if p.face_count or p.name]
         faces_of = {p.id: people.face_ids(conn, p.id) for p in everyone}
         unsorted = people.unsorted_face_ids(conn, include_background=args.background)
-        paths = _photo_paths(conn, [f for ids in faces_of.values() for f in ids] + unsorted)
+        paths = browse.face_photo_paths(conn, [f for ids in faces_of.values() for f in ids] + unsorted)
     if args.json:
         emit_json({
             "people": [{"id": p.id, "name": p.name, "hidden": p.hidden,

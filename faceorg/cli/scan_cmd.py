@@ -22,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
                    help="run the models on Ray (pip install 'faceorg[cluster]'): alone, a local runtime on all cores; "
                         "with auto or ray://host:10001, join that cluster")
+    p.add_argument("--attributes", action="store_true",
+                   help="then run the attribute pass (glasses, hats, hair ...; same as `faceorg attributes`)")
     p.set_defaults(run=run)
 
 
@@ -73,4 +75,8 @@ def run(args: argparse.Namespace) -> int:
     print_summary(summary)
     if args.json:
         emit_json(summary.as_dict())
+    if args.attributes and not summary.cancelled:
+        from faceorg.cli import attributes_cmd
+
+        return attributes_cmd.run(argparse.Namespace(**{**vars(args), "json": False}))  # one JSON document
     return 0

@@ -34,3 +34,35 @@ def canonical_attribute(name: str) -> str:
         return _BY_LOWER[name.strip().lower()]
     except KeyError:
         raise UsageError(f"unknown attribute {name!r}; attributes use CelebA names such as {', '.join(sorted(DERIVED))}") from None
+
+
+ATTRIBUTE_GROUPS: dict[str, tuple[str, ...]] = {
+    "Accessories": ("Eyeglasses", "Wearing_Hat", "Wearing_Earrings", "Wearing_Necklace", "Wearing_Necktie",
+                    "Wearing_Lipstick", "Heavy_Makeup"),
+    "Hair": ("Bald", "Bangs", "Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair", "Receding_Hairline",
+             "Straight_Hair", "Wavy_Hair", "Sideburns", "5_o_Clock_Shadow", "Goatee", "Mustache", "No_Beard"),
+    "Expression": ("Smiling", "Mouth_Slightly_Open", "Eyes_Closed"),
+}
+"""Filter-bar groups; every other attribute (Male, Young, Big_Nose, ...) is under "Face"."""
+
+NOT_OFFERED: frozenset[str] = frozenset({"Wearing_Hat", "Bald", "Mouth_Slightly_Open", "Blond_Hair", "Gray_Hair"})
+"""Attributes computed (the viewer shows their probability) but not offered as filters, because
+their filter precision at p >= 0.5 was below 0.8 on held-out photos (bench/attributes.py, 230
+hand-labelled shared photos: Wearing_Hat 0.36, Bald 0.50, Mouth_Slightly_Open 0.73, Blond_Hair
+0.75, Gray_Hair no face above 0.5). Eyeglasses (0.92) and Black_Hair (1.00) are offered."""
+
+
+def attribute_group(name: str) -> str:
+    for group, names in ATTRIBUTE_GROUPS.items():
+        if name in names:
+            return group
+    return "Face"
+
+
+def grouped_filters(names: list[str]) -> list[tuple[str, list[str]]]:
+    """The offered attributes among `names`, grouped in the filter bar's order."""
+    order = ("Accessories", "Hair", "Face", "Expression")
+    groups: dict[str, list[str]] = {g: [] for g in order}
+    for name in sorted(set(names) - NOT_OFFERED):
+        groups[attribute_group(name)].append(name)
+    return [(g, groups[g]) for g in order if groups[g]]

@@ -13,11 +13,12 @@ from faceorg.core.face import FaceRecord
 
 
 def expression_fact(probabilities: dict[str, float], rule: ExpressionRule) -> str:
-    """'happy (92 %)' where the filter is trusted, 'perhaps sad (41 %), often wrong' where not."""
+    """'happy (92%)' where the filter is trusted, 'perhaps sad (41%) or neutral (30%), often wrong' where not."""
     name, p = top_expression(probabilities)
     if rule.offered(name) and p >= rule.threshold(name):
         return f"{name} ({p:.0%})"
-    return f"perhaps {name} ({p:.0%}), often wrong"
+    first, second = sorted(probabilities.items(), key=lambda item: -item[1])[:2]
+    return f"perhaps {first[0]} ({first[1]:.0%}) or {second[0]} ({second[1]:.0%}), often wrong"
 
 
 def age_fact(age: float, spread: float | None, params: dict | None) -> str:

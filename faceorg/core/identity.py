@@ -15,6 +15,7 @@ from __future__ import annotations
 SAME_PERSON_DISTANCE = 0.08
 LINK_DISTANCE = 0.055
 ASSIGN_DISTANCE = 0.05
-"""A new face joins the one person that has a face this close (people.assign); see people.cluster
-for the figures that chose it."""
+"""A new face joins the one person that has a face this close (people.assign): below the
+closest strangers of deepface (0.067) and near the closest of LFW (0.043); the regrouping
+after a scan (average linkage, people.cluster) has the last word."""
 

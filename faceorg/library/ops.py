@@ -34,7 +34,7 @@ def rename(conn: sqlite3.Connection, person_id: int, name: str):
     with transaction(conn):
         old = _label(conn, person_id)
         decisions.name(conn, person_id, name)
-    return None, OpChanges(people=True, faces=True, undoable=True, message=f"Renamed {old} to {' '.join(name.split())}")
+    return None, OpChanges(people=True, undoable=True, message=f"Renamed {old} to {' '.join(name.split())}")
 
 
 def merge(conn: sqlite3.Connection, target_id: int, source_ids: list[int]):

@@ -17,7 +17,8 @@ def answer(question: review.Suggestion, yes: bool):
         (review.accept if yes else review.reject)(conn, question)
         if question.kind == "merge":
             said = "merged" if yes else "kept apart"
-            return None, ANSWERED | OpChanges(message=f"People {question.person_id} and {question.other_person_id} {said}")
+            pair = f"People {question.person_id} and {question.other_person_id}"
+            return None, ANSWERED | OpChanges(message=f"{pair} {said}")
         said = "confirmed" if yes else "will not be suggested again"
         return None, ANSWERED | OpChanges(message=f"Face {question.face_id} {said}")
 

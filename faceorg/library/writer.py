@@ -75,8 +75,17 @@ class Writer:
                 self._run(item)
         finally:
             self._conn.close()
-            for item in [*self._deferred, *iter(lambda: self._queue.get_nowait() if not self._queue.empty() else None, None)]:
-                item.future.cancel()
+            self._cancel_left()
+
+    def _cancel_left(self) -> None:
+        """Operations still queued when the writer stops are cancelled, so nobody waits on them forever."""
+        left = list(self._deferred)
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is not None:
+                left.append(item)
+        for item in left:
+            item.future.cancel()
 
     def stop(self, timeout: float | None = None) -> bool:
         """Ask the thread to end after the current operation; True if it ended within `timeout`."""

@@ -14,17 +14,15 @@ from faceorg.core.person import AssignedBy
 from faceorg.people.index import IdentityIndex
 from faceorg.store import faces as face_repo
 from faceorg.store import people
+from faceorg.store.chunked import rows_in
 from faceorg.store.people import ELIGIBLE
 
 
 def rejected_people(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = {}
-    for start in range(0, len(face_ids), 900):
-        chunk = face_ids[start:start + 900]
-        for face_id, person_id in conn.execute(
-            f"SELECT face_id, person_id FROM rejections WHERE face_id IN ({','.join('?' * len(chunk))})", chunk
-        ):
-            found.setdefault(face_id, set()).add(person_id)
+    sql = "SELECT face_id, person_id FROM rejections WHERE face_id IN ({marks})"
+    for face_id, person_id in rows_in(conn, sql, face_ids):
+        found.setdefault(face_id, set()).add(person_id)
     return found
 
 

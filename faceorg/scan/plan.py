@@ -17,6 +17,7 @@ from faceorg.core.paths import path_on_disk, path_text
 from faceorg.core.photo import PhotoStatus
 from faceorg.scan.walk import absolute, photo_files
 from faceorg.store import photos
+from faceorg.store.chunked import rows_in
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,10 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
         for folder, reason in folders:
             seen.add(path_text(folder))
             plan.unreadable.append((folder, folder_id, f"walk: {reason}"))
-        for path, p in known.items():
-            if path in seen or p.status == PhotoStatus.MISSING:
+        for stored, p in known.items():
+            if stored in seen or p.status == PhotoStatus.MISSING:
                 continue
-            folder_record = p.status == PhotoStatus.FAILED and os.path.isdir(path_on_disk(path))
+            folder_record = p.status == PhotoStatus.FAILED and os.path.isdir(path_on_disk(stored))
             (plan.cleared_ids if folder_record else plan.vanished_ids).append(p.id)
     plan.missing_hashes = {
         r[0] for r in conn.execute("SELECT hash FROM photos WHERE status = 'missing' AND hash IS NOT NULL")
@@ -86,9 +87,4 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
 
 
 def _hashes_of(conn: sqlite3.Connection, ids: list[int]) -> list[str]:
-    found: list[str] = []
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        found += [r[0] for r in conn.execute(
-            f"SELECT hash FROM photos WHERE hash IS NOT NULL AND id IN ({','.join('?' * len(chunk))})", chunk)]
-    return found
+    return [r[0] for r in rows_in(conn, "SELECT hash FROM photos WHERE hash IS NOT NULL AND id IN ({marks})", ids)]

@@ -36,6 +36,20 @@ def photo_rows(conn: sqlite3.Connection, photo_ids: list[int]) -> list[GridPhoto
     return [found[int(i)] for i in photo_ids if int(i) in found]
 
 
+@dataclass(frozen=True)
+class PhotoDetails:
+    path: str
+    width: int | None
+    height: int | None
+    bytes: int
+    taken_at: float | None  # from EXIF; None when the photo does not say
+
+
+def photo_details(conn: sqlite3.Connection, photo_id: int) -> PhotoDetails | None:
+    row = conn.execute("SELECT path, width, height, size, taken_at FROM photos WHERE id = ?", (photo_id,)).fetchone()
+    return PhotoDetails(*row) if row else None
+
+
 def photo_size(conn: sqlite3.Connection, photo_id: int) -> tuple[int, int] | None:
     row = conn.execute("SELECT width, height FROM photos WHERE id = ?", (photo_id,)).fetchone()
     return (row[0], row[1]) if row and row[0] and row[1] else None
@@ -85,6 +99,13 @@ def person_faces(conn: sqlite3.Connection, person_id: int | None, include_backgr
         f"""SELECT f.id, p.id, p.path, f.person_id, f.assigned_by = 'user' FROM faces f JOIN photos p ON p.id = f.photo_id
             WHERE p.status = 'ok' AND {where} ORDER BY COALESCE(p.taken_at, p.mtime), f.id""", params).fetchall()
     return [FaceTile(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+
+def face_photo_paths(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str]:
+    """face id -> the path of its photo."""
+    sql = "SELECT f.id, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id IN ({marks})"
+    rows = rows_in(conn, sql, face_ids)
+    return {r[0]: r[1] for r in rows}
 
 
 def person_names(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str | None]:

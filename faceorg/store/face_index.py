@@ -62,7 +62,8 @@ class FaceIndex:
         face_id, photo, expression, age, person, background, forgotten, expression_p = _columns(
             conn, f"""SELECT group_concat(f.id), group_concat(f.photo_id), group_concat(CASE f.expression {codes} ELSE -1 END),
                              group_concat(COALESCE(f.age, -1)), group_concat(COALESCE(f.person_id, -1)),
-                             group_concat(f.background), group_concat(f.forgotten), group_concat(COALESCE(f.expression_p, 1))
+                             group_concat(f.background), group_concat(f.forgotten),
+                             group_concat(COALESCE(f.expression_p, 1))
                       FROM faces f INDEXED BY faces_filter""", 8)
         by_id = np.argsort(photo_ids)
         where = np.searchsorted(photo_ids[by_id], photo)

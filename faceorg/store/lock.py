@@ -19,7 +19,7 @@ from faceorg.store.db import StoreError
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
     import msvcrt
 
 

@@ -119,6 +119,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE pending_grouping (face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE);
     CREATE TABLE pending_previews (photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE);
     """,
+    # 7 (issue 15): which model made each attribute value, and which attribute model has seen each face,
+    # so the background attribute pass resumes and re-runs only faces whose attribute model changed.
+    """
+    ALTER TABLE face_attributes ADD COLUMN model TEXT;
+    ALTER TABLE faces ADD COLUMN attributes_model TEXT;
+    CREATE INDEX faces_attributes_model ON faces(attributes_model);
+    """,
 )
 
 LATEST = len(MIGRATIONS)

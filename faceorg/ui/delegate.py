@@ -27,6 +27,11 @@ class TileDelegate(QStyledItemDelegate):
         self.captions = captions
         self._scaled: OrderedDict[int, QPixmap] = OrderedDict()
 
+    def set_side(self, side: int) -> None:
+        """A new tile size (the thumbnail size slider): the scaled pictures are redone."""
+        self.side = side
+        self._scaled.clear()
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return QSize(self.side + 12, self.side + 12 + 18 * self.captions)
 

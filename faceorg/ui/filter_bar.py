@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 from superqt import QLabeledRangeSlider
 
+from faceorg.core.attributes import grouped_filters
 from faceorg.core.calibration import ExpressionRule
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
@@ -66,9 +68,13 @@ class FilterBar(QWidget):
     changed = Signal(object)
     saveRequested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, rule: ExpressionRule | None = None):
+    def __init__(self, images=None, parent: QWidget | None = None, rule: ExpressionRule | None = None):
         super().__init__(parent)
         self.setObjectName("filterBar")
+        self.images = images  # an ImageCache: the person list shows each person's face
+        self._cover_rows: dict[object, int] = {}
+        if images is not None:
+            images.ready.connect(self._face_ready)
         layout = FlowLayout(self)  # wraps onto more rows in a narrow window
         layout.setContentsMargins(8, 4, 8, 4)
         self.rule = rule or ExpressionRule.load()
@@ -95,9 +101,11 @@ class FilterBar(QWidget):
         age_row.addWidget(self.age)
         layout.addWidget(age_box)
         self.attribute_toggles: dict[str, TriStateToggle] = {}
+        self._group_labels: list[QLabel] = []
         self.person = QComboBox(objectName="personFilter")
         self.person.addItem("Anyone", None)
         self.person.setMinimumContentsLength(12)
+        self.person.setIconSize(QSize(28, 28))
         self.person.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.person.currentIndexChanged.connect(self._schedule)
         layout.addWidget(self.person)
@@ -114,24 +122,51 @@ class FilterBar(QWidget):
         self._timer.start()
 
     def set_attributes(self, names: list[str]) -> None:
-        for name in names:
-            if name not in self.attribute_toggles:
-                toggle = TriStateToggle(name)
-                toggle.stateChanged.connect(self._schedule)
+        """Offer these attributes (and those already offered), grouped: Accessories, Hair, Face, Expression."""
+        groups = grouped_filters(sorted(set(self.attribute_toggles) | set(names)))
+        if [n for _, ns in groups for n in ns] == list(self.attribute_toggles) and self._group_labels:
+            return
+        for widget in [*self._group_labels, *self.attribute_toggles.values()]:
+            self.flow.takeAt(self.flow.index_of(widget))
+        for label in self._group_labels:
+            label.deleteLater()
+        toggles, self.attribute_toggles, self._group_labels = self.attribute_toggles, {}, []
+        for group, members in groups:
+            label = QLabel(group, objectName=f"attr-group-{group}")
+            self._group_labels.append(label)
+            self.flow.insert_widget(self.flow.index_of(self.person), label)
+            for name in members:
+                toggle = toggles.pop(name, None)
+                if toggle is None:
+                    toggle = TriStateToggle(name)
+                    toggle.stateChanged.connect(self._schedule)
                 self.attribute_toggles[name] = toggle
                 self.flow.insert_widget(self.flow.index_of(self.person), toggle)
+        for stale in toggles.values():
+            stale.deleteLater()
 
     def set_people(self, people: list[Person]) -> None:
         current = self.person.currentData()
         self.person.blockSignals(True)
         self.person.clear()
         self.person.addItem("Anyone", None)
+        self._cover_rows = {}
         for p in people:
             if not p.hidden and p.face_count:
                 self.person.addItem(p.label, p.id)
+                if p.cover_face_id is not None and self.images is not None:
+                    self._cover_rows[("crop", p.cover_face_id)] = self.person.count() - 1
+                    self._face_ready(("crop", p.cover_face_id))
         index = self.person.findData(current)
         self.person.setCurrentIndex(max(0, index))
         self.person.blockSignals(False)
+
+    def _face_ready(self, key: object) -> None:
+        row = self._cover_rows.get(key)
+        if row is not None and row < self.person.count():
+            pixmap = self.images.crop(key[1])  # None now, and this again once it is loaded
+            if pixmap is not None:
+                self.person.setItemIcon(row, QIcon(pixmap))
 
     def current(self) -> Filter:
         low, high = self.age.value()

@@ -21,8 +21,8 @@ from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
 from faceorg.store import browse, people
 from faceorg.store import faces as face_repo
-from faceorg.ui import dialogs
-from faceorg.ui.app_style import style_sheet
+from faceorg.ui import dialogs, menus
+from faceorg.ui.app_style import style_sheet, wants_dark
 from faceorg.ui.delegate import model_value
 from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
@@ -31,8 +31,9 @@ from faceorg.ui.review_page import ReviewPage
 from faceorg.ui.scan_status import MessageArea, ScanStatus
 from faceorg.ui.sidebar import Sidebar
 from faceorg.ui.thumbnails import ImageCache
-from faceorg.ui.viewer import PhotoViewer, load_for_screen
+from faceorg.ui.viewer import PhotoViewer, describe_photo, load_for_screen
 from faceorg.ui.worker import LibraryWorker
+from faceorg.vision.decode import camera
 
 QUIT_WAIT_SECONDS = 1.5
 """Quitting mid-scan waits this long for the scan to stop; then the process ends regardless
@@ -41,6 +42,7 @@ QUIT_WAIT_SECONDS = 1.5
 
 class MainWindow(QMainWindow):
     photosShown = Signal()  # the grid holds the answer to the current filter (tests wait on it)
+    foldersShown = Signal()  # the sidebar holds the library's folders (the settings dialog lists them too)
 
     def __init__(self, config: Config, settings: QSettings | None = None, pipeline_factory=None):
         super().__init__()
@@ -48,7 +50,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("faceorg", "faceorg")
         self.setWindowTitle("faceorg")
         self.setAcceptDrops(True)
-        self.setStyleSheet(style_sheet())
+        self.theme = str(self.settings.value("ui/theme", "system"))
+        self.setStyleSheet(style_sheet(wants_dark(self.theme)))
         self.library = Library(config, pipeline_factory)
         self.cache = self.library.cache
         self.images = ImageCache(self.cache, parent=self)
@@ -63,6 +66,7 @@ class MainWindow(QMainWindow):
         self._connect_worker()
         self._build_menus()
         self._restore_settings()
+        menus.install(self)
         self.refresh()
 
     # -- layout --------------------------------------------------------------------
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.people_page = PeoplePage(self.images)
         self.people_page.grid.activated.connect(self.open_person)
         self.people_page.model.renameRequested.connect(self.rename_person)
+        self.people_page.model.facesDropped.connect(lambda faces, pid: self._run(self.library.move_faces(faces, pid)))
         self.people_page.mergeRequested.connect(self.merge_selected)
         self.people_page.hideRequested.connect(self.hide_selected)
         self.people_page.forgetRequested.connect(self.forget_selected)
@@ -155,6 +160,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Rescan Library", self.rescan, "Ctrl+R")
         self.remove_folder_action = self._action(file, "Remove Folder from Library…", self.remove_current_folder)
         file.addSeparator()
+        self._action(file, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
@@ -184,6 +190,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         self.order = str(self.settings.value("grid/order", "taken"))
+        self.photos.set_tile_size(int(self.settings.value("grid/tile", 170)))
         self.sidebar.set_filters(list(self.saved_filters()))
 
     @property
@@ -202,12 +209,32 @@ class MainWindow(QMainWindow):
         if ok and name.strip():
             saved = self.saved_filters()
             saved[name.strip()] = filter_to_dict(flt)
-            self.settings.setValue(self._filters_key, json.dumps(saved))
-            self.sidebar.set_filters(list(saved))
+            self._store_filters(saved)
+
+    def _store_filters(self, saved: dict[str, dict]) -> None:
+        self.settings.setValue(self._filters_key, json.dumps(saved))
+        self.sidebar.set_filters(list(saved))
+
+    def delete_saved_filter(self, name: str) -> None:
+        saved = self.saved_filters()
+        if saved.pop(name, None) is not None:
+            self._store_filters(saved)
+            if self.choice == ("filter", name):
+                self.sidebar.select("all")
+            self.notify(f"Deleted the saved filter {name}")
+
+    def rename_saved_filter(self, name: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename Saved Filter", "Name:", text=name)
+        saved = self.saved_filters()
+        if ok and new.strip() and new.strip() != name and name in saved:
+            saved = {new.strip() if k == name else k: v for k, v in saved.items()}
+            self._store_filters(saved)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("grid/order", self.order)
+        self.settings.setValue("grid/tile", self.photos.tile_size.value())
+        self.settings.sync()  # written now: the process may end without running destructors (app.leave)
         self.library.close(QUIT_WAIT_SECONDS)
         self.queries.wait_idle(2000)
         self.images.wait_idle(2000)
@@ -280,14 +307,32 @@ class MainWindow(QMainWindow):
         if queued:
             self.scan_paths(queued)
 
+    def set_theme(self, theme: str) -> None:
+        self.theme = theme
+        self.settings.setValue("ui/theme", theme)
+        self.setStyleSheet(style_sheet(wants_dark(theme)))
+
+    def open_settings(self):
+        from faceorg.config import settings_path
+        from faceorg.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self, settings_path())
+        self.foldersShown.connect(dialog.fill_folders)
+        dialog.finished.connect(lambda _r: self.foldersShown.disconnect(dialog.fill_folders))
+        dialog.open()
+        return dialog
+
     def remove_current_folder(self) -> None:
         kind, value = self.choice
         if kind != "folder":
             dialogs.show_error(self, "Choose a folder in the sidebar first.")
             return
+        self.remove_folder(int(value))
+
+    def remove_folder(self, folder_id: int) -> None:
         if dialogs.confirm(self, "Remove Folder", "Remove this folder's photos and faces from the library? "
                            "The photos themselves stay where they are, untouched.", "Remove"):
-            self._run(self.library.remove_folder(int(value)), lambda _gone: self.sidebar.select("all"))
+            self._run(self.library.remove_folder(folder_id), lambda _gone: self.sidebar.select("all"))
 
     # -- what the sidebar shows ----------------------------------------------------
     def refresh(self, changes: OpChanges | None = None) -> None:
@@ -295,6 +340,8 @@ class MainWindow(QMainWindow):
         changes = changes or OpChanges(people=True, faces=True, photos=True)
         if changes.snapshot_stale or self.choice[0] in ("people", "unsorted"):
             self.show_choice(*self.choice, keep_page=True)
+        if changes.faces and self.stack.currentWidget() is self.viewer:
+            self._view_row(self.viewer_row)  # a face named from the viewer shows its new name
         if changes.people or changes.snapshot_stale:
             self.queries.ask("sidebar", self._sidebar_data, self._show_sidebar)
 
@@ -308,11 +355,13 @@ class MainWindow(QMainWindow):
         self.folder_paths = {f.id: f.path for f in folders}
         self.everyone = people_list
         self.sidebar.set_folders(folders)
+        self.foldersShown.emit()
         named = [p for p in people_list if p.face_count and not p.hidden]
         self.sidebar.set_counts(photo_total, len(named), unsorted)
         self.photos.filter_bar.set_people(people_list)
         self.photos.filter_bar.set_attributes(attributes)
-        if photo_total == 0 and not self.scanning and self.stack.currentWidget() is self.photos and self.choice[0] == "all":
+        on_all_photos = self.stack.currentWidget() is self.photos and self.choice[0] == "all"
+        if photo_total == 0 and not self.scanning and on_all_photos:
             self.stack.setCurrentWidget(self.empty)
         elif photo_total and self.stack.currentWidget() is self.empty:
             self.stack.setCurrentWidget(self.photos)
@@ -353,7 +402,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.people_page)
 
     def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.stack.currentWidget() is self.album and self.album.person_id is not None:
+        in_album = self.stack.currentWidget() is self.album and self.album.person_id is not None
+        if event.key() == Qt.Key.Key_Escape and in_album:
             self.back_to_people()
             return
         super().keyPressEvent(event)
@@ -369,8 +419,10 @@ class MainWindow(QMainWindow):
         flt = self.photos.filter_bar.current()
         folder = self.choice[1] if self.choice[0] == "folder" else None
         order = self.order
-        self.queries.ask("photos", lambda conn: self.library.snapshot(conn, not flt.is_empty).photos(flt, order, folder),
-                         self._show_photos)
+        def fetch(conn):
+            return self.library.snapshot(conn, not flt.is_empty).photos(flt, order, folder)
+
+        self.queries.ask("photos", fetch, self._show_photos)
 
     def _show_photos(self, ids) -> None:
         flt = self.photos.filter_bar.current()
@@ -414,9 +466,16 @@ class MainWindow(QMainWindow):
         self.album.model.set_items(tiles)
 
     def open_person(self, index: QModelIndex) -> None:
-        person = model_value(index, ItemRole)
+        self.open_person_id(model_value(index, ItemRole).id)
+
+    def open_person_id(self, person_id: int) -> None:
         self.stack.setCurrentWidget(self.album)
-        self.load_album(person.id)
+        self.load_album(person_id)
+
+    def album_owner(self):
+        """The person whose album is shown (None for the unsorted faces)."""
+        person = getattr(self, "album_person", None)
+        return person if person is not None and person.id == self.album.person_id else None
 
     # -- the viewer ----------------------------------------------------------------
     def open_photo(self, index: QModelIndex) -> None:
@@ -435,16 +494,33 @@ class MainWindow(QMainWindow):
             return
         self.viewer_row = row % len(self.viewer_list)
         photo = self.viewer_list[self.viewer_row]
+        if photo is None:  # gone from the library a moment ago; the grid is catching up
+            return
         size = self.viewer.size() if self.viewer.width() > 100 else QSize(1600, 1200)
 
         def fetch(conn):
             found = face_repo.of_photo(conn, photo.id)
             dims = browse.photo_size(conn, photo.id)
-            return load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, [f.id for f in found])
+            ids = [f.id for f in found]
+            owners = {face: people.get(conn, pid) if pid is not None else None
+                      for face, (pid, _by) in people.assignments(conn, ids).items()}
+            details = browse.photo_details(conn, photo.id)
+            about = describe_photo(details, camera(photo.path)) if details else ""
+            shown = load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, ids)
+            return shown, owners, about
 
-        self.queries.ask("viewer", fetch, lambda data: self.viewer.show_photo(photo.path, *data))
+        def show(data) -> None:
+            shown, self.viewer.owners, self.viewer.details = data
+            self.viewer.show_photo(photo.path, *shown)
+
+        self.queries.ask("viewer", fetch, show)
         self.stack.setCurrentWidget(self.viewer)
         self.viewer.setFocus()
+
+    def show_viewer_face_menu(self, index: int, where) -> None:
+        """A click on a face box: name it, say it is someone else, or not this person."""
+        face = self.viewer.canvas.faces[index]
+        menus.face_menu(self, [face.id], self.viewer.owners.get(face.id), self.viewer.path).popup(where)
 
     def step_photo(self, step: int) -> None:
         self._view_row(self.viewer_row + step)
@@ -458,7 +534,8 @@ class MainWindow(QMainWindow):
     # -- people decisions ----------------------------------------------------------
     def _current_grid(self):
         page = self.stack.currentWidget()
-        return {self.photos: self.photos.grid, self.people_page: self.people_page.grid, self.album: self.album.grid}.get(page, self.photos.grid)
+        grids = {self.photos: self.photos.grid, self.people_page: self.people_page.grid, self.album: self.album.grid}
+        return grids.get(page, self.photos.grid)
 
     def _selected_people(self):
         return [model_value(i, ItemRole) for i in self.people_page.grid.selectionModel().selectedIndexes()]
@@ -490,8 +567,8 @@ class MainWindow(QMainWindow):
         target = next((p for p in chosen if p.name), chosen[0])
         others = [p for p in chosen if p.id != target.id]
         names = ", ".join(p.label for p in others)
-        if dialogs.confirm(self, "Merge", f"Merge {names} into {target.label}? Their faces all become {target.label}'s. "
-                           "Edit ▸ Undo takes it back.", "Merge"):
+        if dialogs.confirm(self, "Merge", f"Merge {names} into {target.label}? "
+                           f"Their faces all become {target.label}'s. Edit ▸ Undo takes it back.", "Merge"):
             self._run(self.library.merge(target.id, [p.id for p in others]))
 
     def _target_people(self):
@@ -504,14 +581,14 @@ class MainWindow(QMainWindow):
         for person in self._target_people():
             if person.hidden:  # un-hiding needs no confirmation: it hides nothing
                 self._run(self.library.hide(person.id, False))
-            elif dialogs.confirm(self, "Hide", f"Hide {person.label}? Hidden people stay in the library, out of the way.",
-                                 "Hide"):
+            elif dialogs.confirm(self, "Hide", f"Hide {person.label}? "
+                                 "Hidden people stay in the library, out of the way.", "Hide"):
                 self._run(self.library.hide(person.id, True))
 
     def forget_selected(self) -> None:
         for person in self._target_people():
-            if dialogs.confirm(self, "Forget", f"Forget {person.label} for good? Their faces' data and crops are deleted "
-                               "and cannot be brought back. The photos stay.", "Forget"):
+            if dialogs.confirm(self, "Forget", f"Forget {person.label} for good? Their faces' data and crops "
+                               "are deleted and cannot be brought back. The photos stay.", "Forget"):
                 self._run(self.library.forget(person.id))
         if self.stack.currentWidget() is self.album:
             self.back_to_people()
@@ -535,13 +612,19 @@ class MainWindow(QMainWindow):
         if name is None:
             return
         match = next((p for p in choices if p.label.lower() == name.lower()), None)
-        self._run(self.library.move_faces(faces, match.id) if match is not None else self.library.new_person(faces, name))
+        if match is not None:
+            self._run(self.library.move_faces(faces, match.id))
+        else:
+            self._run(self.library.new_person(faces, name))
 
     def new_person_from_selection(self) -> None:
         faces = self.album.selected_faces()
         if not faces:
             dialogs.show_error(self, "Select faces first.")
             return
+        self.new_person_from_faces(faces)
+
+    def new_person_from_faces(self, faces: list[int]) -> None:
         name, ok = QInputDialog.getText(self, "New Person", "Name (optional):")
         if ok:
             self._run(self.library.new_person(faces, name.strip() or None))
@@ -562,8 +645,8 @@ class MainWindow(QMainWindow):
             return
         sizes = ", ".join(f"{len(g)}" for g in groups)
         self._select_faces(groups[1:])
-        if dialogs.confirm(self, "Split", f"The faces form {len(groups)} groups ({sizes} faces). The largest stays here; "
-                           "each other group (selected in the album now) becomes a new person.", "Split"):
+        if dialogs.confirm(self, "Split", f"The faces form {len(groups)} groups ({sizes} faces). The largest stays "
+                           "here; each other group (selected in the album now) becomes a new person.", "Split"):
             self._run(self.library.split(person_id, groups))
 
     def _select_faces(self, groups: list[list[int]]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from faceorg.core.person import Person
 from faceorg.core.plural import count
@@ -16,6 +16,8 @@ from faceorg.ui.thumbnails import ImageCache
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SubtitleRole = Qt.ItemDataRole.UserRole + 2
+FACES_MIME = "application/x-faceorg-faces"
+"""Faces dragged from an album: their ids, comma-separated (only within this app)."""
 
 
 class _TileModel(QAbstractListModel):
@@ -87,14 +89,17 @@ class PhotoGridModel(QAbstractListModel):
     def __getitem__(self, row: int) -> GridPhoto:
         return self.photo(row)
 
-    def photo(self, row: int) -> GridPhoto:
+    def photo(self, row: int) -> GridPhoto | None:
         page = row // self.PAGE
         if page not in self._pages:
             start = page * self.PAGE
-            rows = photo_rows(self.conn, self.ids[start:start + self.PAGE].tolist())
+            ids = self.ids[start:start + self.PAGE].tolist()
+            found = {p.id: p for p in photo_rows(self.conn, ids)}
+            rows = [found.get(int(i)) for i in ids]  # None: gone since (a folder removed) until the new ids come
             self._pages[page] = rows
             for offset, item in enumerate(rows):
-                self._rows_by_key.setdefault(("thumb", item.hash), []).append(start + offset)
+                if item is not None:
+                    self._rows_by_key.setdefault(("thumb", item.hash), []).append(start + offset)
         return self._pages[page][row % self.PAGE]
 
     def item(self, index: QModelIndex) -> GridPhoto | None:
@@ -128,6 +133,19 @@ class FaceGridModel(_TileModel):
     def image_key(self, item: FaceTile) -> object:
         return ("crop", item.id)
 
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
+
+    def mimeTypes(self) -> list[str]:
+        return [FACES_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        """The dragged faces (a face dropped onto a person in People goes to that person)."""
+        data = QMimeData()
+        ids = sorted({self.item(i).id for i in indexes if self.item(i) is not None})
+        data.setData(FACES_MIME, QByteArray(",".join(map(str, ids)).encode()))
+        return data
+
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         face: FaceTile | None = self.item(index)
         if face is None:
@@ -149,12 +167,50 @@ class PeopleModel(_TileModel):
     """People with their cover faces; the name is edited in place (F2 or double-click)."""
 
     renameRequested = Signal(int, str)
+    facesDropped = Signal(list, int)  # face ids, the person they were dropped on
+
+    def __init__(self, images: ImageCache, parent=None):
+        super().__init__(images, parent)
+        self.everyone: list[Person] = []
+        self.query = ""
+
+    def set_items(self, items: list[Person]) -> None:
+        self.everyone = list(items)
+        super().set_items([p for p in self.everyone if self._matches(p)])
+
+    def set_query(self, text: str) -> None:
+        """Search by name: every word of the query starts a word of the label (any case)."""
+        self.query = text.strip().lower()
+        super().set_items([p for p in self.everyone if self._matches(p)])
+
+    def _matches(self, person: Person) -> bool:
+        words = person.label.lower().split()
+        return all(any(w.startswith(q) for w in words) for q in self.query.split())
 
     def image_key(self, item: Person) -> object:
         return ("crop", item.cover_face_id)
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDropEnabled
+
+    def mimeTypes(self) -> list[str]:
+        return [FACES_MIME]
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def canDropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+        return data.hasFormat(FACES_MIME) and self.item(parent) is not None
+
+    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+        """Faces dropped onto a person: a request to move them there (the store decides, then views refresh)."""
+        person: Person | None = self.item(parent)
+        if person is None or not data.hasFormat(FACES_MIME):
+            return False
+        ids = [int(i) for i in bytes(data.data(FACES_MIME)).decode().split(",") if i]
+        if ids:
+            self.facesDropped.emit(ids, person.id)
+        return False  # nothing is removed from the source by the view: the library moves the faces
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         person: Person | None = self.item(index)

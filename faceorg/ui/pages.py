@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from faceorg.ui.delegate import TileDelegate
 from faceorg.ui.filter_bar import FilterBar
@@ -24,10 +35,14 @@ def add_buttons(row, specs) -> dict[str, QPushButton]:
     return buttons
 
 
+TILE_MIN, TILE_MAX = 90, 320
+"""Thumbnail sizes the slider offers, in pixels (the cached thumbnails are 320 px)."""
+
+
 def shrinkable(label: QLabel) -> None:
     """A label that may be cut short (its full text in the tooltip) rather than widen the window."""
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    label.setMinimumWidth(80)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    label.setMinimumWidth(80)  # an explicit minimum overrides the label's own (its whole text)
 
 
 class EmptyState(QWidget):
@@ -67,22 +82,35 @@ class PhotosPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("All photos", objectName="pageTitle")
         shrinkable(self.title)  # a long filter description is cut, it never widens the window
-        self.filter_bar = FilterBar()
+        self.filter_bar = FilterBar(images)
         self.model = PhotoGridModel(images, conn, self)
-        self.grid = make_grid(TileDelegate(170), "photoGrid")
+        self.delegate = TileDelegate(170)
+        self.grid = make_grid(self.delegate, "photoGrid")
         self.grid.setModel(self.model)
         self.count = QLabel(objectName="resultCount")
+        self.tile_size = QSlider(Qt.Orientation.Horizontal, objectName="tileSize", minimum=TILE_MIN, maximum=TILE_MAX)
+        self.tile_size.setValue(170)
+        self.tile_size.setFixedWidth(110)
+        self.tile_size.setToolTip("Thumbnail size")
+        self.tile_size.valueChanged.connect(self.set_tile_size)
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 0)
-        header.addWidget(self.title)
-        header.addStretch(1)
+        header.addWidget(self.title, 1)  # takes the free width; cut short only when there is none
         header.addWidget(self.count)
+        header.addWidget(self.tile_size)
         self.no_results = QLabel(objectName="noResults", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.no_results.setVisible(False)
         layout.addLayout(header)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.no_results)
         layout.addWidget(self.grid, 1)
+
+    def set_tile_size(self, side: int) -> None:
+        self.delegate.set_side(side)
+        hint = self.delegate.sizeHint(None, None)
+        self.grid.setGridSize(QSize(hint.width() + 4, hint.height() + 4))
+        if self.tile_size.value() != side:
+            self.tile_size.setValue(side)
 
     def show_no_results(self, empty: bool, filtered: bool) -> None:
         """Zero results say so, and how to get some back, instead of an empty grid."""
@@ -103,6 +131,11 @@ class PeoplePage(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 4)
         header.addWidget(QLabel("People", objectName="pageTitle"))
+        self.search = QLineEdit(objectName="peopleSearch", placeholderText="Search people by name",
+                                clearButtonEnabled=True)
+        self.search.setMinimumWidth(200)
+        self.search.setMaximumWidth(260)
+        header.addWidget(self.search)
         header.addStretch(1)
         self.show_hidden = QCheckBox("Show hidden")
         header.addWidget(self.show_hidden)
@@ -111,8 +144,11 @@ class PeoplePage(QWidget):
         self.hint = QLabel("Double-click a person to open their album · F2 renames · select two or more to merge",
                            objectName="pageHint")
         self.model = PeopleModel(images, self)
+        self.search.textChanged.connect(self.model.set_query)
         self.grid = make_grid(TileDelegate(150, round_images=True, captions=2), "peopleGrid", editable=True)
         self.grid.setModel(self.model)
+        self.grid.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)  # faces dragged from an album
+        self.grid.setDropIndicatorShown(True)
         layout.addLayout(header)
         layout.addWidget(self.hint)
         layout.addWidget(self.grid, 1)
@@ -161,6 +197,7 @@ class AlbumPage(QWidget):
         self.model = FaceGridModel(images, parent=self)
         self.grid = make_grid(TileDelegate(130, round_images=False, captions=2), "faceGrid")
         self.grid.setModel(self.model)
+        self.grid.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)  # onto a person (via People in the sidebar)
         layout.addLayout(header)
         layout.addLayout(tools)
         layout.addWidget(self.grid, 1)

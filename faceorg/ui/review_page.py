@@ -108,9 +108,11 @@ class ReviewPage(QWidget):
         if q is None:
             shown = (None, None, None)
         elif q.kind == "face":
-            row = self.conn.execute("SELECT p.hash, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = ?",
-                                    (q.face_id,)).fetchone()
-            shown = (self.images.crop(q.face_id), self.images.thumbnail(*row) if row else None, self._cover(q.person_id))
+            row = self.conn.execute(
+                "SELECT p.hash, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = ?", (q.face_id,)
+            ).fetchone()
+            photo = self.images.thumbnail(*row) if row else None
+            shown = (self.images.crop(q.face_id), photo, self._cover(q.person_id))
         else:
             shown = (self._cover(q.person_id), None, self._cover(q.other_person_id))
         for label, pixmap in zip((self.face, self.photo, self.person), shown):

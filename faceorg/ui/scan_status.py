@@ -20,11 +20,9 @@ class ScanStatus(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        self.label = QLabel(objectName="scanLabel")
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.label.setMinimumWidth(260)
+        self.label = QLabel(objectName="scanLabel")  # its whole text: the status bar has room for it
         self.bar = QProgressBar(objectName="scanProgress")
-        self.bar.setMaximumWidth(260)
+        self.bar.setFixedWidth(160)
         self.bar.setTextVisible(False)
         self.pause = QPushButton("Pause", objectName="pauseButton", checkable=True)
         self.pause.toggled.connect(self._paused)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from faceorg.store.browse import Folder
+from faceorg.ui.models import FACES_MIME
 
 RoleKind = Qt.ItemDataRole.UserRole + 10
 RoleValue = Qt.ItemDataRole.UserRole + 11
@@ -33,10 +34,27 @@ class Sidebar(QTreeWidget):
         self.review = self._item(self.people_section, "Review", "review", None)  # issue 10: "Is this Ada?"
         self.filters = self._section("Filters")
         self.expandAll()
+        self.setAcceptDrops(True)
         self.currentItemChanged.connect(self._on_current)
         self.itemClicked.connect(self._on_click)
         self._current_at_press: QTreeWidgetItem | None = None
         self.setCurrentItem(self.all_photos)
+
+    def dragEnterEvent(self, event) -> None:
+        """Faces dragged from an album: hovering People opens it, to drop them on a person there."""
+        if event.mimeData().hasFormat(FACES_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(FACES_MIME):
+            super().dragMoveEvent(event)
+            return
+        item = self.itemAt(event.position().toPoint())
+        if item is self.people:
+            self.select("people")
+        event.acceptProposedAction()
 
     def mousePressEvent(self, event) -> None:
         self._current_at_press = self.currentItem()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from faceorg.core.describe import face_facts
+from faceorg.core.plural import count
 from faceorg.store.faces import StoredFace
 
 
@@ -25,6 +26,22 @@ def load_for_screen(path: str, size: QSize) -> QImage:
     return reader.read()
 
 
+def describe_photo(details, camera: str | None) -> str:
+    """The info panel's text for the photo itself: when, with what, how big, where."""
+    import datetime as dt
+
+    lines = []
+    if details.taken_at:
+        lines.append(f"Taken: {dt.datetime.fromtimestamp(details.taken_at):%-d %B %Y, %H:%M}")
+    if camera:
+        lines.append(f"Camera: {html.escape(camera)}")
+    if details.width and details.height:
+        lines.append(f"Size: {details.width} × {details.height} ({details.width * details.height / 1e6:.1f} MP), "
+                     f"{details.bytes / 1e6:.1f} MB")
+    lines.append(f"Folder: {html.escape(str(Path(details.path).parent))}")
+    return "<br>".join(lines)
+
+
 def describe(face: StoredFace, name: str | None) -> str:
     """The info panel's text for one face."""
     lines = [f"<b>{html.escape(name or 'Unknown person')}</b>"]
@@ -36,6 +53,7 @@ class PhotoCanvas(QWidget):
     """Paints the photo fitted to the widget and the boxes of its faces."""
 
     hovered = Signal(int)  # index into faces, -1 for none
+    clicked = Signal(int, QPoint)  # a face box clicked (left or right): its index, where on screen
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -78,6 +96,14 @@ class PhotoCanvas(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         self.set_active(self.face_at(event.position()))
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self.face_at(event.position())
+        if index >= 0:
+            self.set_active(index)
+            self.clicked.emit(index, event.globalPosition().toPoint())
+        else:
+            super().mousePressEvent(event)
+
     def face_at(self, point: QPointF) -> int:
         hits = [i for i in range(len(self.faces)) if self.face_rect(i).contains(point)]
         return min(hits, key=lambda i: self.face_rect(i).width()) if hits else -1
@@ -94,6 +120,7 @@ class PhotoViewer(QWidget):
 
     navigate = Signal(int)
     closed = Signal()
+    faceClicked = Signal(int, QPoint)  # the face's index, where to show its menu
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -132,8 +159,11 @@ class PhotoViewer(QWidget):
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.info)
         self.names: dict[int, str | None] = {}
+        self.owners: dict[int, object] = {}  # face id -> its Person (None: nobody yet)
+        self.details = ""  # the photo's date, camera, size and folder (HTML)
         self.path = ""
         self.canvas.hovered.connect(self._describe)
+        self.canvas.clicked.connect(self.faceClicked)
 
     def show_photo(self, path: str, image: QImage, original: QSize, faces: list[StoredFace], names: dict[int, str | None]) -> None:
         self.path, self.names = path, names
@@ -144,9 +174,9 @@ class PhotoViewer(QWidget):
     def _describe(self, index: int) -> None:
         faces = self.canvas.faces
         if index < 0:
-            count = len(faces)
-            self.info.setText(f"<b>{html.escape(Path(self.path).name)}</b><br>{count} face{'s' if count != 1 else ''}"
-                              "<br><br>Point at a face to see who it is.<br>← → next photo · Esc back")
+            self.info.setText(f"<b>{html.escape(Path(self.path).name)}</b><br>{count(len(faces), 'face')}"
+                              f"<br><br>{self.details}<br><br>Point at a face to see who it is; "
+                              "click it to name it or say it is someone else.<br>← → next photo · Esc back")
             return
         self.info.setText(describe(faces[index], self.names.get(faces[index].id)))
 

@@ -207,3 +207,16 @@ def decode(path: Path | str | BinaryIO, max_side: int | None) -> Decoded:
 
 def is_photo_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def camera(path: Path | str) -> str | None:
+    """'Make Model' from EXIF, for the viewer's details; reads the header only, never the pixels."""
+    try:
+        with Image.open(path) as image:
+            exif = image.getexif()
+    except (OSError, ValueError):
+        return None
+    make, model = (str(exif.get(tag) or "").strip("\x00 ") for tag in (0x010F, 0x0110))
+    if make and model.lower().startswith(make.split()[0].lower()):  # "NIKON CORPORATION" + "NIKON D750"
+        make = ""
+    return " ".join(part for part in (make, model) if part) or None

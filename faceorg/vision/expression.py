@@ -66,7 +66,8 @@ class ExpressionAnalyzer:
     """Per face {"expression": {class: probability}} over `EXPRESSIONS`, summing to 1."""
 
     name = "expression"
-    version = f"{EXPRESSION_MODEL.version}@{EXPRESSION_MODEL.sha256[:12]}/chip{CHIP_SIZE}p{CHIP_PADDING}{'flip' if FLIP else ''}+calibrated"
+    version = (f"{EXPRESSION_MODEL.version}@{EXPRESSION_MODEL.sha256[:12]}/chip{CHIP_SIZE}p{CHIP_PADDING}"
+               f"{'flip' if FLIP else ''}+calibrated")
 
     def __init__(self, device: str = "cpu", calibrated: bool = True) -> None:
         self.device = device

@@ -11,14 +11,14 @@ from PIL import Image
 from faceorg.scan.scanner import Scanner
 from faceorg.store.db import connect
 from tests.faults.hostile import write_hostile
-from tests.helpers import copy_photos
+from tests.helpers import portrait_variants
 
 
 @pytest.fixture(scope="module")
-def face_image(faces_dir) -> Image.Image:
-    image = Image.open(faces_dir / "deepface" / "img1.jpg").convert("RGB")
-    image.thumbnail((400, 400))  # small: the suite runs on a 2-core CI machine
-    return image
+def face_image(tmp_path_factory) -> Image.Image:
+    """The portrait that ships with faceorg (no photo folder needed): one clear face."""
+    (path,) = portrait_variants(tmp_path_factory.mktemp("face"), ["face.jpg"])
+    return Image.open(path).convert("RGB")
 
 
 @pytest.fixture(scope="module")
@@ -90,27 +90,28 @@ class _FailsOnWidth:
         return self._pipeline.analyse(photos)
 
 
-def test_an_analyzer_failing_on_one_photo_costs_only_that_photo(faces_dir, tmp_path, config, pipeline):
+def test_an_analyzer_failing_on_one_photo_costs_only_that_photo(tmp_path, config, pipeline):
     folder = tmp_path / "photos"
-    names = ["img1.jpg", "img2.jpg", "img17.jpg"]
-    copy_photos(faces_dir, names, folder)
-    Image.open(folder / "img2.jpg").resize((333, 401)).save(folder / "img2.jpg")
+    names = ["a.jpg", "b.jpg", "c.jpg"]
+    portrait_variants(folder, ["a.jpg", "skip.jpg", "b.jpg"])  # the 3rd variant alone is enlarged: a width of its own
+    (folder / "skip.jpg").rename(folder / "c.jpg")
+    width = Image.open(folder / "b.jpg").width
+    assert [Image.open(folder / n).width for n in names].count(width) == 1
     conn = connect(config.db_path)
-    scanner = Scanner(conn, config.with_overrides(face_batch=64), lambda: _FailsOnWidth(pipeline, 333))
+    scanner = Scanner(conn, config.with_overrides(face_batch=64), lambda: _FailsOnWidth(pipeline, width))
     summary = scanner.scan([folder])
-    assert [os.path.basename(p) for p, _ in summary.failed] == ["img2.jpg"]
+    assert [os.path.basename(p) for p, _ in summary.failed] == ["b.jpg"]
     assert summary.failed[0][1] == "analyse: analyzer exploded on odd pixels"
     assert summary.scanned == 2
     ok = {r[0] for r in conn.execute("SELECT name FROM photos WHERE status = 'ok' AND face_count > 0")}
-    assert ok == {"img1.jpg", "img17.jpg"}
+    assert ok == {"a.jpg", "c.jpg"}
 
 
-def test_a_full_library_stops_the_scan_with_one_sentence_and_keeps_what_was_stored(faces_dir, tmp_path, config,
-                                                                                   pipeline):
+def test_a_full_library_stops_the_scan_with_one_sentence_and_keeps_what_was_stored(tmp_path, config, pipeline):
     from faceorg.store.db import LibraryWriteError
 
     folder = tmp_path / "photos"
-    copy_photos(faces_dir, ["img1.jpg", "img2.jpg", "img17.jpg", "img22.jpg"], folder)
+    portrait_variants(folder, ["img1.jpg", "img2.jpg", "img17.jpg", "img22.jpg"])
     conn = connect(config.db_path)
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")

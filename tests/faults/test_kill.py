@@ -27,6 +27,7 @@ from faceorg.core.paths import path_on_disk
 from faceorg.scan.scanner import Scanner
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect
+from tests.helpers import portrait_variants
 
 REPO = Path(__file__).resolve().parents[2]
 PER_IDENTITY = 3
@@ -45,13 +46,19 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def photo_folder(faces_dir, tmp_path_factory) -> Path:
-    """Small copies (so the suite stays quick) of a few photos of two people, and two hostile files."""
-    with (faces_dir / "deepface" / "identities.csv").open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def photo_folder(tmp_path_factory) -> Path:
+    """Small copies (so the suite stays quick) of a few photos of two people, and two hostile files;
+    without the shared photo folder, variants of the portrait that ships with faceorg (one person)."""
     folder = tmp_path_factory.mktemp("kill") / "photos"
     folder.mkdir()
-    for identity in IDENTITIES:
+    faces_dir = REPO.parent / "shared" / "faces"
+    if not (faces_dir / "deepface" / "identities.csv").is_file():
+        portrait_variants(folder, [f"portrait{i}.jpg" for i in range(PER_IDENTITY * len(IDENTITIES))])
+        rows = []
+    else:
+        with (faces_dir / "deepface" / "identities.csv").open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    for identity in IDENTITIES if rows else ():
         for row in [r for r in rows if r["identity"] == identity][:PER_IDENTITY]:
             image = Image.open(faces_dir / "deepface" / row["file"]).convert("RGB")
             image.thumbnail((480, 480))

@@ -21,7 +21,8 @@ def library(people_library, session_config):
 
 
 def counts(conn) -> tuple[int, int, int, int]:
-    return tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("photos", "faces", "folders", "people"))
+    tables = ("photos", "faces", "folders", "people")
+    return tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables)
 
 
 def test_an_operation_failing_half_way_changes_nothing(library, people_library, monkeypatch):

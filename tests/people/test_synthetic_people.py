@@ -12,7 +12,7 @@ import pytest
 from faceorg.core.metrics import pairwise_scores
 from faceorg.people import decisions
 from faceorg.people.cluster import NOISE, ClusterParams, cluster
-from faceorg.people.junk import mark_background
+from faceorg.people.junk import JunkRules, mark_background
 from faceorg.people.recluster import recluster
 from faceorg.people.update import after_scan
 from faceorg.store import people
@@ -101,17 +101,22 @@ def test_clustering_in_cells_matches_the_exact_path():
     assert _partition(exact) == expected
 
 
+RULES = JunkRules()
+CLEAR = {"side_px": 120.0, "sharpness": 500.0, "yaw": 0.0}
+
+
 @pytest.mark.parametrize(("score", "quality", "background"), [
-    (0.999, {"side_px": 120.0, "sharpness": 500.0, "yaw": 0.0}, False),  # a clear portrait
-    (0.999, {"side_px": 59.0, "sharpness": 500.0, "yaw": 0.0}, True),  # tiny: under 60 px
-    (0.999, {"side_px": 61.0, "sharpness": 500.0, "yaw": 0.0}, False),
-    (0.999, {"side_px": 120.0, "sharpness": 49.0, "yaw": 0.0}, True),  # blurred: Laplacian variance under 50
-    (0.94, {"side_px": 120.0, "sharpness": 500.0, "yaw": 0.0}, True),  # doubtful: detector score under 0.95
-    (0.999, {"side_px": 120.0, "sharpness": 500.0, "yaw": 0.81}, True),  # turned away: yaw over 0.8
+    (0.999, CLEAR, False),  # a clear portrait
+    (0.999, {**CLEAR, "side_px": RULES.min_side_px - 1}, True),  # tiny
+    (0.999, {**CLEAR, "side_px": RULES.min_side_px + 1}, False),
+    (0.999, {**CLEAR, "sharpness": RULES.min_sharpness - 1}, True),  # blurred
+    (0.999, {**CLEAR, "sharpness": RULES.min_sharpness + 1}, False),
+    (RULES.min_score - 0.01, CLEAR, True),  # a doubtful detection
+    (0.999, {**CLEAR, "yaw": RULES.max_yaw + 0.01}, True),  # turned away
     (0.999, {}, False),  # no quality measured: only the score can set it aside
 ])
 def test_background_faces_are_flagged_by_the_documented_thresholds(tmp_path, score, quality, background):
-    """Each row is on one side of one rule of people.junk.JunkRules, written out by hand."""
+    """Each row puts a face just on one side of one documented threshold of people.junk.JunkRules."""
     conn = connect(tmp_path / "library.db")
     record = face_record(np.ones(128, dtype=np.float32) / np.sqrt(128))
     record.score, record.quality = score, quality

@@ -49,7 +49,7 @@ def test_drop_scan_people_rename_filter(window, qtbot, faces_dir, config):
     index = window.people_page.model.index(0)
     window.people_page.model.setData(index, "Angelina Jolie")
     conn = connect(config.db_path)
-    assert people.get(conn, first.id).name == "Angelina Jolie"
+    qtbot.waitUntil(lambda: people.get(conn, first.id).name == "Angelina Jolie", timeout=10_000)  # on the writer
     qtbot.waitUntil(lambda: any(p.name == "Angelina Jolie" for p in window.people_page.model.items), timeout=10_000)
     # filter by an expression and an age range: the grid shows exactly what the store query returns
     window.sidebar.select("all")

@@ -37,7 +37,8 @@ def test_merge_then_ctrl_z(library_window, qtbot, identities, monkeypatch):
     qtbot.waitUntil(lambda: win.people_page.model.rowCount() == before - 1, timeout=10_000)
     assert len(asked) == 1, "a merge is confirmed first"
     assert (people.get(conn, a) is None) != (people.get(conn, b) is None)
-    assert win.messages.label.text().startswith("Merged") and win.messages.undo.isVisibleTo(win)
+    qtbot.waitUntil(lambda: win.messages.label.text().startswith("Merged"), timeout=10_000)
+    assert win.messages.undo.isVisibleTo(win)
     win.undo_action.trigger()  # Ctrl+Z
     qtbot.waitUntil(lambda: win.people_page.model.rowCount() == before, timeout=10_000)
     assert people.get(conn, a) is not None and people.get(conn, b) is not None

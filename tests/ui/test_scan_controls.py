@@ -9,7 +9,7 @@ from faceorg.store.db import connect
 from tests.helpers import copy_photos
 from tests.ui.test_main_window import drop_paths
 
-PHOTOS = [f"img{i}.jpg" for i in range(1, 25)]
+PHOTOS = [f"img{i}.jpg" for i in range(1, 15)]
 ONE_BATCH = PHOTOS_PER_FLUSH + 1
 """What may still be stored after Cancel or Pause: the batch in the models' hands at that moment."""
 

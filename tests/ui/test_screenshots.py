@@ -1,7 +1,8 @@
 """Screenshots of the main screens, driven through the real window, saved as PNGs.
 
 They land in $FACEORG_SCREENSHOTS (`make screenshots` sets out/screenshots and runs them
-under Xvfb), else in the test's temporary folder. Each is checked to show something.
+under Xvfb), else in the test's temporary folder. Each screen is checked to show what it
+should: the grid holds exactly the photos the store says match, and each image is not blank.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
+
+from faceorg.store import people
+from faceorg.store.face_index import FaceIndex
+from faceorg.ui.delegate import model_value
+from faceorg.ui.models import ItemRole
 
 
 @pytest.fixture
@@ -34,35 +40,63 @@ def distinct_colours(image: QImage) -> int:
     return len({image.pixel(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)})
 
 
-def test_screens(library_window, qtbot, shots):
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screens(library_window, people_library, qtbot, shots, theme):
     win = library_window
+    win.set_theme(theme)
+    tag = "" if theme == "light" else "-dark"
+    index = FaceIndex.load(people_library)
     qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=10_000)
-    assert distinct_colours(save(win, qtbot, shots / "photos.png")) > 200, "the grid shows photos"
+    assert distinct_colours(save(win, qtbot, shots / f"photos{tag}.png")) > 200, "the grid shows photos"
 
     win.photos.filter_bar.expression_buttons["happy"].setChecked(True)
     win.photos.filter_bar.age.setValue((20, 45))
+    win.photos.filter_bar.attribute_toggles["Male"].set_state(True)
     qtbot.waitUntil(lambda: 0 < win.photos.model.rowCount() < 60, timeout=10_000)
-    save(win, qtbot, shots / "filtered.png")
+    expected = index.photos(win.photos.filter_bar.current())
+    assert sorted(win.photos.model.ids.tolist()) == sorted(expected.tolist()), "the grid shows what the filter matches"
+    assert distinct_colours(save(win, qtbot, shots / f"filtered{tag}.png")) > 200
+    win.photos.filter_bar.age.setValue((95, 100))
+    qtbot.waitUntil(lambda: win.photos.model.rowCount() == 0, timeout=10_000)
+    save(win, qtbot, shots / f"no-results{tag}.png")
     win.photos.filter_bar.clear()
+
+    win.resize(1024, 700)
+    qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=10_000)
+    save(win, qtbot, shots / f"photos-1024{tag}.png")
+    win.resize(1400, 860)
 
     win.sidebar.select("people")
     qtbot.waitUntil(lambda: win.people_page.model.rowCount() >= 10, timeout=10_000)
-    assert distinct_colours(save(win, qtbot, shots / "people.png")) > 200
+    assert distinct_colours(save(win, qtbot, shots / f"people{tag}.png")) > 200
 
+    person = model_value(win.people_page.model.index(0), ItemRole)
     win.open_person(win.people_page.model.index(0))
     qtbot.waitUntil(lambda: win.album.model.rowCount() > 2, timeout=10_000)
-    save(win, qtbot, shots / "album.png")
+    shown = [tile.id for tile in win.album.model.items]
+    assert sorted(shown) == sorted(people.face_ids(people_library, person.id)), "the album shows the person's faces"
+    win.notify("Moved 1 face to Person 3", undo=True)
+    assert distinct_colours(save(win, qtbot, shots / f"album{tag}.png")) > 200
 
     win.sidebar.select("all")
     qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=10_000)
     win.open_photo(win.photos.model.index(2))
-    qtbot.waitUntil(lambda: len(win.viewer.canvas.faces) > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: len(win.viewer.canvas.faces) > 0 and bool(win.viewer.details), timeout=10_000)
+    win.viewer.canvas.set_active(-1)
+    save(win, qtbot, shots / f"viewer-details{tag}.png")
+    assert "Folder:" in win.viewer.info.text()
     win.viewer.canvas.set_active(0)
-    image = save(win, qtbot, shots / "viewer.png")
+    image = save(win, qtbot, shots / f"viewer{tag}.png")
     assert "Expression" in win.viewer.info.text() and "Age" in win.viewer.info.text()
     assert distinct_colours(image) > 200
+    dialog = win.open_settings()
+    qtbot.wait(300)
+    assert dialog.grab().toImage().save(str(shots / f"settings{tag}.png"))
+    dialog.reject()
 
 
 def test_empty_screen(window, qtbot, shots):
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.empty)
-    save(window, qtbot, shots / "empty.png")
+    image = save(window, qtbot, shots / "empty.png")
+    assert window.empty.isVisible() and not window.photos.isVisible()
+    assert distinct_colours(image) > 2, "the empty screen is not a blank image"

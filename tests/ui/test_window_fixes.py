@@ -72,7 +72,8 @@ def test_status_messages_show_beside_a_running_scan(window, qtbot):
 def _drag(window, proposed, possible):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile("/tmp")])
-    return QDragEnterEvent(QPoint(300, 300), possible, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier), mime
+    enter = QDragEnterEvent(QPoint(300, 300), possible, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    return enter, mime
 
 
 def test_drops_copy_never_move_and_highlight_while_hovering(window, qtbot, monkeypatch):
@@ -96,7 +97,7 @@ def test_drops_copy_never_move_and_highlight_while_hovering(window, qtbot, monke
 
 def test_zero_results_say_so(window, qtbot):
     window.stack.setCurrentWidget(window.photos)
-    window.photos.filter_bar.expression_buttons["sad"].setChecked(True)
+    window.photos.filter_bar.age.setValue((30, 40))
     qtbot.waitUntil(lambda: "No photos match" in window.photos.no_results.text(), timeout=10_000)
     assert window.photos.no_results.isVisibleTo(window.photos) and window.photos.model.rowCount() == 0
 
@@ -141,3 +142,66 @@ def test_back_from_an_album(window, qtbot, config, way):
 
 def test_face_counts_read_right():
     assert count(1, "face") == "1 face" and count(2, "face") == "2 faces" and count(0, "photo") == "0 photos"
+
+
+def test_the_thumbnail_size_slider_resizes_the_tiles_and_is_remembered(window, qtbot, config, tmp_path):
+    before = window.photos.grid.gridSize().width()
+    window.photos.tile_size.setValue(300)
+    assert window.photos.grid.gridSize().width() > before + 100
+    window.close()
+    from faceorg.ui.main_window import MainWindow
+
+    again = MainWindow(config, window.settings)
+    qtbot.addWidget(again)
+    assert again.photos.tile_size.value() == 300
+    again.close()
+
+
+def test_settings_switch_the_theme_and_keep_the_device(window, qtbot, tmp_path, monkeypatch):
+    settings_file = tmp_path / "settings.json"
+    monkeypatch.setattr("faceorg.config.settings_path", lambda: settings_file)
+    dialog = window.open_settings()
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    qtbot.wait(50)
+    background = window.sidebar.grab().toImage().pixelColor(5, window.sidebar.height() - 5)
+    assert background.lightness() < 80, "the dark theme darkens the window"
+    assert window.settings.value("ui/theme") == "dark"
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
+    dialog.accept()
+    from faceorg.config import load_config
+
+    assert load_config(settings_file).device == "cpu"
+    dialog = window.open_settings()
+    dialog.theme.setCurrentIndex(dialog.theme.findData("light"))
+    qtbot.wait(50)
+    assert window.sidebar.grab().toImage().pixelColor(5, window.sidebar.height() - 5).lightness() > 200
+    dialog.accept()
+
+
+def test_unhiding_asks_no_hide_question(window, qtbot, config, monkeypatch):
+    conn = connect(config.db_path)
+    person_id = people.create(conn, "Ada")
+    people.set_hidden(conn, person_id, True)
+    asked = []
+    monkeypatch.setattr("faceorg.ui.dialogs.confirm", lambda *args: asked.append(args) or True)
+    _open_album(window, qtbot, person_id)
+    qtbot.waitUntil(lambda: window.album_owner() is not None, timeout=10_000)
+    window.hide_selected()
+    qtbot.waitUntil(lambda: not people.get(conn, person_id).hidden, timeout=10_000)
+    assert asked == [], "showing a hidden person is not a 'Hide?' question"
+    qtbot.waitUntil(lambda: window.messages.label.text() == "Showed Ada", timeout=10_000)
+    assert window.messages.undo.isVisibleTo(window)
+    conn.close()
+
+
+def test_two_libraries_keep_their_own_covers_and_filters(window, qtbot, config, tmp_path):
+    from faceorg.ui.main_window import MainWindow
+
+    window._store_filters({"Smiles": {"expressions": ["happy"]}})
+    other = MainWindow(config.with_overrides(db_path=tmp_path / "other" / "library.db"), window.settings)
+    qtbot.addWidget(other)
+    try:
+        assert other.images.cache.crop(1) != window.images.cache.crop(1), "face 1 here is not face 1 there"
+        assert other.saved_filters() == {} and list(window.saved_filters()) == ["Smiles"]
+    finally:
+        other.close()

@@ -22,11 +22,13 @@ def test_a_48px_face_crop_is_found_only_with_the_close_up_rule(faces_dir, pipeli
     crop.save(path)
     decoded = decode(path, 1024)
     assert is_close_up(decoded)
-    plain = FacePipeline(session_config, analyzer_names=[], close_ups=False)
+    strict = session_config.with_overrides(min_face_px=40)  # above this crop's face (the default is 20)
+    plain = FacePipeline(strict, analyzer_names=[], close_ups=False)
     assert plain.detect(decoded).records == []
-    found = FacePipeline(session_config, analyzer_names=[], close_ups=True).detect(decoded).records
-    assert len(found) == 1
-    assert found[0].box.x2 <= 48.5 and found[0].box.side > 24  # in the photo's own pixels
+    for config in (strict, strict.with_overrides(detector="mtcnn"), session_config):
+        found = FacePipeline(config, analyzer_names=[], close_ups=True).detect(decoded).records
+        assert len(found) == 1, (config.detector, config.min_face_px)
+        assert found[0].box.x2 <= 48.5 and found[0].box.side > 24  # in the photo's own pixels
 
 
 def test_a_normal_photo_is_left_as_it_was(faces_dir):

@@ -1,0 +1,112 @@
+"""The second, background pass: attribute models over faces the first pass already stored.
+
+Face parsing costs several times what detection, identity and expression together cost,
+so the first pass never waits for it: this pass walks the faces its model has not seen
+(`store.attribute_values.pending`), decodes each photo once, parses its faces in small
+batches, and stores each batch in one transaction. Interrupted, it resumes where it
+stopped; a new model version (weights, input size or calibration) re-runs every face,
+and only then.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from faceorg.config import Config
+from faceorg.core.face import Box
+from faceorg.store import attribute_values
+from faceorg.store.db import transaction
+from faceorg.vision.decode import DecodeError, decode
+
+FACES_PER_BATCH = 8
+
+
+@dataclass(frozen=True)
+class AttributeProgress:
+    done: int
+    total: int
+    elapsed: float
+
+    @property
+    def message(self) -> str:
+        return f"Finding attributes: {self.done:,} of {self.total:,} faces"
+
+
+@dataclass
+class AttributeSummary:
+    done: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    model: str = ""
+
+
+class AttributePass:
+    """Runs the attribute model over every face that still needs it, on one library connection."""
+
+    def __init__(self, conn: sqlite3.Connection, config: Config, model=None):
+        self.conn, self.config = conn, config
+        self._model = model
+
+    @property
+    def model(self):
+        if self._model is None:
+            from faceorg.vision.device import resolve_device
+            from faceorg.vision.parsing_analyzer import AttributeModels, ParsingAttributes, SwinFaceAttributes
+            from faceorg.vision.swinface import imported
+
+            device = resolve_device(self.config.device)
+            models = [ParsingAttributes(device)]
+            if imported(self.config.user_models_dir):
+                models.append(SwinFaceAttributes(self.config.user_models_dir, device))
+            self._model = AttributeModels(models)
+        return self._model
+
+    def pending(self) -> int:
+        return attribute_values.pending_count(self.conn, self.model.version)
+
+    def run(self, progress: Callable[[AttributeProgress], None] | None = None,
+            should_stop: Callable[[], bool] = lambda: False) -> AttributeSummary:
+        started = time.perf_counter()
+        summary = AttributeSummary(model=self.model.version)
+        total = self.pending()
+        if progress:
+            progress(AttributeProgress(0, total, 0.0))
+        while not (stop := should_stop()):
+            batch = attribute_values.pending(self.conn, self.model.version, FACES_PER_BATCH)
+            if not batch:
+                break
+            self._one_batch(batch, summary)
+            if progress:
+                progress(AttributeProgress(summary.done + summary.failed, total, time.perf_counter() - started))
+        summary.cancelled = stop
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _one_batch(self, batch: list[attribute_values.PendingFace], summary: AttributeSummary) -> None:
+        images: dict[int, object] = {}
+        items, unreadable = [], []
+        for face in batch:
+            if face.photo_id not in images:
+                try:
+                    images[face.photo_id] = decode(face.path, self.config.detect_max_side)
+                except (DecodeError, OSError, MemoryError):
+                    images[face.photo_id] = None
+            decoded = images[face.photo_id]
+            if decoded is None:
+                unreadable.append(face)
+                continue
+            s = decoded.scale
+            box = Box(face.box.x1 * s, face.box.y1 * s, face.box.x2 * s, face.box.y2 * s)
+            items.append((face, decoded.image, box, [(x * s, y * s) for x, y in face.landmarks]))
+        values = self.model([item[1:] for item in items])
+        with transaction(self.conn):
+            for (face, *_), found in zip(items, values):
+                attribute_values.store(self.conn, face.face_id, self.model.version, found)
+            for face in unreadable:
+                attribute_values.mark_seen(self.conn, face.face_id, self.model.version)
+        summary.done += len(items)
+        summary.failed += len(unreadable)

@@ -1,0 +1,89 @@
+"""The parsing attribute model: photo + face box in, {CelebA attribute: probability} out.
+
+It runs outside the first scan pass (see faceorg/scan/attribute_pass.py): 512 px parsing
+costs far more than everything else the scan does to a face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from faceorg.core.face import Box
+from faceorg.vision import parsing, parsing_attributes
+from faceorg.vision.weights import locate
+
+CALIBRATION = "cal1"
+"""Bump when RULES change: the pass then re-runs every face."""
+
+
+class ParsingAttributes:
+    """Batched face parsing and the calibrated attribute curves, on one device."""
+
+    name = "parsing-attributes"
+
+    def __init__(self, device: str = "cpu", size: int = parsing.INPUT_SIZE, scale: float = parsing.CROP_SCALE):
+        self.device, self.size, self.scale = device, size, scale
+        self.version = (f"{parsing.PARSING_MODEL.version}@{parsing.PARSING_MODEL.sha256[:12]}"
+                        f"/in{size}x{scale:g}/{CALIBRATION}")
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            from faceorg.vision.nets.bisenet import load_bisenet
+
+            self._model = load_bisenet(locate(parsing.PARSING_MODEL), self.device)
+        return self._model
+
+    def __call__(self, faces: Sequence[tuple[np.ndarray, Box, list]]) -> list[dict[str, float]]:
+        """One {attribute: probability} per (RGB image, face box and 5 landmarks in that image's pixels)."""
+        if not faces:
+            return []
+        crops = [parsing.cut(image, box, self.size, self.scale) for image, box, _ in faces]
+        labels = parsing.parse(self._load(), crops, self.device)
+        return [parsing_attributes.probabilities(parsing.features(lab, crop, self.scale))
+                for lab, crop in zip(labels, crops)]
+
+
+class SwinFaceAttributes:
+    """The imported SwinFace's 40 attributes, on 5-point aligned 112 px faces."""
+
+    name = "swinface"
+
+    def __init__(self, models_dir, device: str = "cpu"):
+        from faceorg.vision.swinface import imported
+        from faceorg.vision.weights import sha256_of
+
+        self.models_dir, self.device = models_dir, device
+        self.version = f"swinface@{sha256_of(imported(models_dir))[:12]}"
+        self._model = None
+
+    def __call__(self, faces: Sequence[tuple[np.ndarray, Box, list]]) -> list[dict[str, float]]:
+        import torch
+
+        from faceorg.vision import swinface
+
+        if not faces:
+            return []
+        if self._model is None:
+            self._model = swinface.load(self.models_dir, self.device)
+        chips = [swinface.align(image, landmarks) for image, _, landmarks in faces]
+        with torch.inference_mode():
+            found = swinface.readable(self._model(swinface.to_input(chips, self.device)))
+        return [f["attributes"] for f in found]
+
+
+class AttributeModels:
+    """Every attribute model there is: parsing always, SwinFace once imported (its values win where both speak)."""
+
+    def __init__(self, models: Sequence):
+        self.models = list(models)
+        self.version = "+".join(m.version for m in self.models)
+
+    def __call__(self, faces) -> list[dict[str, float]]:
+        merged: list[dict[str, float]] = [{} for _ in faces]
+        for model in self.models:
+            for values, found in zip(merged, model(faces)):
+                values.update(found)
+        return merged
