@@ -51,8 +51,9 @@ def main() -> int:
     (OUT / "crops").mkdir(exist_ok=True)
     target = OUT / f"features_{args.size}_{args.scale:g}.jsonl"
     done = {json.loads(line)["file"] for line in target.open()} if target.exists() else set()
-    config = default_config().with_overrides(db_path=OUT / "x.db", cache_dir=OUT / "cache", models_dir=OUT / "m",
-                                             device="cpu")
+    config = default_config().with_overrides(
+        db_path=OUT / "x.db", cache_dir=OUT / "cache", models_dir=OUT / "m", device="cpu"
+    )
     pipe = FacePipeline(config, analyzer_names=[])
     model = load_bisenet(locate(parsing.PARSING_MODEL))
     todo = [p for p in photos() if f"{p.parent.name}/{p.name}" not in done]

@@ -109,8 +109,10 @@ def compare(size: int, scale: float) -> int:
             continue
         rows = stratified(labelled, lambda f, name=name: truth[f][name])
         positives = sum(truth[f][name] for f in rows["check"])
-        print(f"{name:22s} check AUC at 512: {check_auc(big, rows, truth, name):.3f}   "
-              f"at {size}: {check_auc(small, rows, truth, name):.3f}   ({positives} positives)")
+        print(
+            f"{name:22s} check AUC at 512: {check_auc(big, rows, truth, name):.3f}   "
+            f"at {size}: {check_auc(small, rows, truth, name):.3f}   ({positives} positives)"
+        )
     return 0
 
 
@@ -134,8 +136,10 @@ def main() -> int:
     files = sorted(f for f in truth if f in feats)
     print(f"{len(files)} labelled photos parsed, input {args.size}, crop {args.scale:g}x the face box")
     rules = dict(pa.RULES)
-    print(f"{'attribute':22s} {'AUC fit':>8s} {'pos':>4s} {'AUC check':>10s} {'pos':>4s} {'n':>4s} "
-          f"{'prec@0.5':>9s} {'rec@0.5':>8s}  offered")
+    print(
+        f"{'attribute':22s} {'AUC fit':>8s} {'pos':>4s} {'AUC check':>10s} {'pos':>4s} {'n':>4s} "
+        f"{'prec@0.5':>9s} {'rec@0.5':>8s}  offered"
+    )
     for name, (feature, log) in pa.FEATURE_OF.items():
         rows = stratified([f for f in files if name in truth[f]], lambda f, name=name: truth[f][name])
         if not rows["fit"] or not rows["check"]:
@@ -157,9 +161,11 @@ def main() -> int:
         precision = tp / chosen.sum() if chosen.sum() else float("nan")
         recall = tp / y["check"].sum() if y["check"].sum() else float("nan")
         offered = precision >= 0.8
-        print(f"{name:22s} {auc(p['fit'], y['fit']):8.3f} {int(y['fit'].sum()):4d} "
-              f"{auc(p['check'], y['check']):10.3f} {int(y['check'].sum()):4d} {len(rows['check']):4d} "
-              f"{precision:9.2f} {recall:8.2f}  {'yes' if offered else 'no'}")
+        print(
+            f"{name:22s} {auc(p['fit'], y['fit']):8.3f} {int(y['fit'].sum()):4d} "
+            f"{auc(p['check'], y['check']):10.3f} {int(y['check'].sum()):4d} {len(rows['check']):4d} "
+            f"{precision:9.2f} {recall:8.2f}  {'yes' if offered else 'no'}"
+        )
     if args.fit:
         print("\nRULES = {")
         for name, r in rules.items():

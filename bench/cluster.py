@@ -49,8 +49,11 @@ def labelled_embeddings(db: Path | None) -> tuple[np.ndarray, list[str]]:
     conn = connect(db)
     vectors, truth = [], []
     for name, identity in sorted(identities.items()):
-        row = conn.execute("""SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?
-                              ORDER BY (f.x2 - f.x1) * (f.y2 - f.y1) DESC LIMIT 1""", (name,)).fetchone()
+        row = conn.execute(
+            """SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?
+                              ORDER BY (f.x2 - f.x1) * (f.y2 - f.y1) DESC LIMIT 1""",
+            (name,),
+        ).fetchone()
         if row:
             vectors.append(faces.load(conn, [row[0]])[0].record.embedding)
             truth.append(identity)
@@ -105,8 +108,10 @@ def timing(n: int) -> None:
     started = time.perf_counter()
     placed = sum(p is not None for p in index.best_people(fresh, ASSIGN_DISTANCE))
     assign = time.perf_counter() - started
-    print(f"{n:>9} faces ({people} people + 10% noise): full re-cluster {full:8.1f} s, {labels.max() + 1} people, "
-          f"{(~known).sum()} unsorted; assigning 1000 new faces {assign:6.2f} s ({placed} placed)")
+    print(
+        f"{n:>9} faces ({people} people + 10% noise): full re-cluster {full:8.1f} s, {labels.max() + 1} people, "
+        f"{(~known).sum()} unsorted; assigning 1000 new faces {assign:6.2f} s ({placed} placed)"
+    )
 
 
 def scan_update(n_faces: int, new: int = 1000) -> None:
@@ -119,16 +124,23 @@ def scan_update(n_faces: int, new: int = 1000) -> None:
         db = Path(tmp) / "library.db"
         build_library(db, n_photos=n_faces * 2 // 3, n_faces=n_faces)
         conn = connect(db)
-        fresh = [r[0] for r in conn.execute(
-            "SELECT id FROM faces WHERE person_id IS NOT NULL ORDER BY (id * 7919) % 100003 LIMIT ?", (new,))]
+        fresh = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM faces WHERE person_id IS NOT NULL ORDER BY (id * 7919) % 100003 LIMIT ?", (new,)
+            )
+        ]
         conn.executemany("UPDATE faces SET person_id = NULL, assigned_by = NULL WHERE id = ?", [(f,) for f in fresh])
         started = time.perf_counter()
         placed = place_new_faces(conn, IdentityIndex.load(conn), fresh)
         middle = time.perf_counter()
         report = after_scan(conn, fresh)
         done = time.perf_counter()
-        print(f"{n_faces:>9}-face library, a scan adds {new} faces: placing them {middle - started:.1f} s ({placed} placed), "
-              f"regrouping around the rest {done - middle:.1f} s ({report.faces} faces regrouped)")
+        print(
+            f"{n_faces:>9}-face library, a scan adds {new} faces: placing them "
+            f"{middle - started:.1f} s ({placed} placed), "
+            f"regrouping around the rest {done - middle:.1f} s ({report.faces} faces regrouped)"
+        )
         conn.close()
 
 

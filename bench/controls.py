@@ -60,8 +60,14 @@ if hasattr(shell, "leave"):  # how the app itself ends (older checkouts simply r
 def run(mode: str, photos: str, after: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, mode, tmp, photos, str(after)], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True, env=env, cwd=os.getcwd())
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, mode, tmp, photos, str(after)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            cwd=os.getcwd(),
+        )
         pressed = finished = None
         for line in proc.stdout:
             if line.startswith("pressed"):

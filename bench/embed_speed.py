@@ -40,8 +40,12 @@ def cut_chips(faces: Path) -> list[np.ndarray]:
     from faceorg.vision.pipeline import FacePipeline
 
     pipeline = FacePipeline(default_config().with_overrides(device="cpu"), analyzer_names=[])
-    return [face.chip(CHIP_SIZE, 0.25) for name in PHOTOS if (faces / name).is_file()
-            for face in pipeline.detect(pipeline.decode(faces / name)).aligned]
+    return [
+        face.chip(CHIP_SIZE, 0.25)
+        for name in PHOTOS
+        if (faces / name).is_file()
+        for face in pipeline.detect(pipeline.decode(faces / name)).aligned
+    ]
 
 
 class Timing(float):
@@ -87,8 +91,14 @@ def main() -> None:
     if not chips:
         raise SystemExit(f"no faces found under {args.faces}")
     pool = [chips[i % len(chips)] for i in range(max(BATCHES))]
-    print(f"{len(chips)} distinct faces from {args.faces}; torch {torch.__version__}, {cores} threads, dlib {dlib.__version__}")
-    print(f"load average before: {os.getloadavg()[0]:.2f} (anything else running skews the multi-threaded torch figures most)")
+    print(
+        f"{len(chips)} distinct faces from {args.faces}; torch {torch.__version__}, {cores} threads, "
+        f"dlib {dlib.__version__}"
+    )
+    print(
+        f"load average before: {os.getloadavg()[0]:.2f} "
+        f"(anything else running skews the multi-threaded torch figures most)"
+    )
 
     net = dlib.face_recognition_model_v1(str(default_model_path()))
     reference = np.stack([np.asarray(net.compute_face_descriptor(c)) for c in chips])
@@ -109,7 +119,10 @@ def main() -> None:
 
     ours = run(model, chips_to_tensor(chips)).numpy()
     stats = compare_descriptors(ours, reference)
-    print(f"torch float32 vs dlib: max cosine distance {stats.max_cosine_distance:.2e}, max relative L2 {stats.max_relative_l2:.2e}")
+    print(
+        f"torch float32 vs dlib: max cosine distance {stats.max_cosine_distance:.2e}, "
+        f"max relative L2 {stats.max_relative_l2:.2e}"
+    )
     for b in BATCHES:
         ms = per_face_ms(lambda: run(model, inputs[b]), b, args.seconds)  # noqa: B023
         print(f"torch float32 channels_last (default), batch {b:2d}:   {ms:7.2f}")

@@ -23,9 +23,18 @@ from quality import EXPRESSION_SETS, aligned, detect_set  # noqa: E402
 from faceorg.core.expression import EXPRESSIONS  # noqa: E402
 from faceorg.vision.expression import ExpressionAnalyzer  # noqa: E402
 
-VARIANTS = [(48, 0.2, False), (48, 0.2, True), (64, 0.2, True), (48, 0.1, True), (48, 0.3, True), (48, 0.4, True),
-            (40, 0.25, True),
-            (64, 0.15, True), (64, 0.1, True), (64, 0.2, False)]
+VARIANTS = [
+    (48, 0.2, False),
+    (48, 0.2, True),
+    (64, 0.2, True),
+    (48, 0.1, True),
+    (48, 0.3, True),
+    (48, 0.4, True),
+    (40, 0.25, True),
+    (64, 0.15, True),
+    (64, 0.1, True),
+    (64, 0.2, False),
+]
 
 
 def main() -> None:
@@ -39,7 +48,7 @@ def main() -> None:
         data[name] = (aligned(name, rows, args.close_up), np.array([EXPRESSIONS.index(r["label"]) for r in rows]))
     analyzer = ExpressionAnalyzer("cpu", calibrated=False)
     happy = EXPRESSIONS.index("happy")
-    for size, padding, flip in VARIANTS[args.only:]:
+    for size, padding, flip in VARIANTS[args.only :]:
         analyzer.chip_size, analyzer.padding, analyzer.flip = size, padding, flip
         parts = []
         for name, (faces, labels) in data.items():

@@ -67,8 +67,10 @@ def main() -> None:
                 hits, false = hits + h, false + f
             counted = {Path(name).name: len(pipeline.detect(pipeline.decode(FACES / name)).records) for name in COUNTED}
             shared = " ".join(f"{k} {v}/{COUNTED[n]}" for (n, (k, v)) in zip(COUNTED, counted.items()))
-            print(f"{detector:<11} min_face {min_face:>3}: boxed groups {hits}/{total} found "
-                  f"({hits / max(total, 1):.0%}), {false} false; shared: {shared}")
+            print(
+                f"{detector:<11} min_face {min_face:>3}: boxed groups {hits}/{total} found "
+                f"({hits / max(total, 1):.0%}), {false} false; shared: {shared}"
+            )
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ def timed_cells(vectors: np.ndarray, budget_s: float) -> None:
     with torch.inference_mode():
         for members, candidates in _chain(first, cells):
             for start in range(0, len(members), params.block):
-                part = members[start:start + params.block]
+                part = members[start : start + params.block]
                 links += int((data[part] @ data[candidates].T > 1.0 - params.reach).sum())
             done += 1
             elapsed = time.perf_counter() - started

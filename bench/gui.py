@@ -43,8 +43,12 @@ app.exec()
 
 def launch(db: Path, cache: Path, until: str) -> float:
     """Seconds from launching the process (interpreter start included) to the first painted window/grid."""
-    out = subprocess.run([sys.executable, "-c", LAUNCH, str(db), str(cache), until, repr(time.time())],
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", LAUNCH, str(db), str(cache), until, repr(time.time())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if out.returncode != 0:
         sys.exit(out.stderr[-3000:])
     return float(out.stdout.strip().splitlines()[-1])
@@ -98,16 +102,21 @@ def in_process_figures(db: Path, cache: Path) -> None:
         frames.append((time.perf_counter() - started) * 1000)
     window.images.wait_idle()
     frames.sort()
-    print(f"grid scroll with {window.photos.model.rowCount()} photos: frame time median {statistics.median(frames):.1f} ms, "
-          f"p95 {frames[int(len(frames) * 0.95)]:.1f} ms, worst {frames[-1]:.1f} ms")
+    print(
+        f"grid scroll with {window.photos.model.rowCount()} photos: "
+        f"frame time median {statistics.median(frames):.1f} ms, "
+        f"p95 {frames[int(len(frames) * 0.95)]:.1f} ms, worst {frames[-1]:.1f} ms"
+    )
     # filter latency: from the filter's change to the grid holding the new answer (the bar's
     # 120 ms debounce, which lets a slider drag settle, is measured separately)
     wait(window.library.snapshot_ready, 60)
     print("(filter index ready)")
-    cases = [("happy", lambda b: b.expression_buttons["happy"].setChecked(True)),
-             ("happy + age 20-35", lambda b: b.age.setValue((20, 35))),
-             ("+ not Male", lambda b: b.attribute_toggles["Male"].set_state(False)),
-             ("clear", lambda b: b.clear())]
+    cases = [
+        ("happy", lambda b: b.expression_buttons["happy"].setChecked(True)),
+        ("happy + age 20-35", lambda b: b.age.setValue((20, 35))),
+        ("+ not Male", lambda b: b.attribute_toggles["Male"].set_state(False)),
+        ("clear", lambda b: b.clear()),
+    ]
     for name, change in cases:
         shown = []
         window.photosShown.connect(lambda: shown.append(time.perf_counter()))  # noqa: B023
@@ -116,8 +125,10 @@ def in_process_figures(db: Path, cache: Path) -> None:
         wait(lambda: bool(shown), 30)  # noqa: B023
         window.photosShown.disconnect()
         total = (shown[0] - started) * 1000
-        print(f"filter '{name}': {window.photos.model.rowCount()} photos shown {total:.0f} ms after the change "
-              f"({total - 120:.0f} ms after the 120 ms debounce)")
+        print(
+            f"filter '{name}': {window.photos.model.rowCount()} photos shown {total:.0f} ms after the change "
+            f"({total - 120:.0f} ms after the 120 ms debounce)"
+        )
     window.close()
 
 

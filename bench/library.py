@@ -49,8 +49,13 @@ def first_paint_seconds(db: Path, cache: Path) -> float:
         "w.show(); app.exec()"
     )
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", "import time; T_IMPORT = 0.0\n" + code], capture_output=True, text=True,
-                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", "import time; T_IMPORT = 0.0\n" + code],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=120,
+    )
     wall = time.perf_counter() - started
     if out.returncode != 0:
         print(out.stderr[-2000:])
@@ -65,14 +70,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "library.db"
         built = build_library(db, args.photos, args.faces)
-        print(f"built a synthetic library: {args.photos} photos, {args.faces} faces in {built:.1f} s "
-              f"({db.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"built a synthetic library: {args.photos} photos, {args.faces} faces in {built:.1f} s "
+            f"({db.stat().st_size / 1e6:.0f} MB)"
+        )
         conn = connect(db)
-        person = conn.execute("SELECT person_id FROM faces WHERE person_id IS NOT NULL GROUP BY person_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+        person = conn.execute(
+            "SELECT person_id FROM faces WHERE person_id IS NOT NULL GROUP BY person_id ORDER BY COUNT(*) DESC LIMIT 1"
+        ).fetchone()[0]
         cases = {
             "all photos (no filter)": Filter(),
             "expression happy": Filter(expressions=frozenset({"happy"})),
-            "expression happy+surprise, age 20-35": Filter(expressions=frozenset({"happy", "surprise"}), age_min=20, age_max=35),
+            "expression happy+surprise, age 20-35": Filter(
+                expressions=frozenset({"happy", "surprise"}), age_min=20, age_max=35
+            ),
             "age 60-": Filter(age_min=60),
             "attribute Smiling, not Male": Filter(attributes=(("Smiling", True), ("Male", False))),
             "person": Filter(person=person),

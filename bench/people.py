@@ -64,9 +64,15 @@ def load_photos(set_name: str) -> list[CachedPhoto]:
         for r in rows:
             landmarks = data["landmarks"][r].reshape(-1, 2)
             box = Box(*map(float, data["box"][r]))
-            records.append(FaceRecord(
-                box=box, score=float(data["score"][r]), landmarks=[tuple(map(float, p)) for p in landmarks],
-                quality=_quality(data, r, landmarks, box), embedding=data["embedding"][r].astype(np.float32)))
+            records.append(
+                FaceRecord(
+                    box=box,
+                    score=float(data["score"][r]),
+                    landmarks=[tuple(map(float, p)) for p in landmarks],
+                    quality=_quality(data, r, landmarks, box),
+                    embedding=data["embedding"][r].astype(np.float32),
+                )
+            )
         identity = identities.get(file)
         labelled = main_face(data["box"][rows], tuple(data["photo_size"][rows[0]])) if identity else None
         found.append(CachedPhoto(file, records, labelled, identity))
@@ -105,7 +111,7 @@ def build_library(conn: sqlite3.Connection, set_photos: list[CachedPhoto], batch
     for start in range(0, len(set_photos), size):
         index = IdentityIndex.load(conn)
         new: list[int] = []
-        for k, photo in enumerate(set_photos[start:start + size]):
+        for k, photo in enumerate(set_photos[start : start + size]):
             with transaction(conn):
                 facts = photos.FileFacts(path=f"/bench/{photo.file}", size=1, mtime=0.0, hash=f"{start + k:032x}")
                 photo_id = photos.upsert(conn, facts, folder, PhotoStatus.OK, face_count=len(photo.records))
@@ -135,8 +141,10 @@ class Scores:
 
 def score(conn: sqlite3.Connection, truth: dict[int, str]) -> Scores:
     ids = sorted(truth)
-    rows = {r[0]: (r[1], r[2]) for r in conn.execute(
-        f"SELECT id, person_id, background FROM faces WHERE id IN ({','.join(map(str, ids))})")}
+    rows = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(f"SELECT id, person_id, background FROM faces WHERE id IN ({','.join(map(str, ids))})")
+    }
     predicted = [rows[i][0] for i in ids]
     labels = [truth[i] for i in ids]
     background = [bool(rows[i][1]) for i in ids]
@@ -149,10 +157,16 @@ def score(conn: sqlite3.Connection, truth: dict[int, str]) -> Scores:
     repeated = {t for t in labels if labels.count(t) > 1}
     kept = [p for p, b, t in zip(predicted, background, labels) if not b and t in repeated]
     return Scores(
-        faces=len(ids), people=len(set(labels)), pairwise=pairwise_scores(predicted, labels),
-        bcubed=bcubed_scores(predicted, labels), unsorted=predicted.count(None) / len(ids),
-        unsorted_kept=kept.count(None) / max(1, len(kept)), background=sum(background) / len(ids),
-        mixed=sum(len(v) > 1 for v in albums.values()), split=sum(len(v) > 1 for v in places.values()))
+        faces=len(ids),
+        people=len(set(labels)),
+        pairwise=pairwise_scores(predicted, labels),
+        bcubed=bcubed_scores(predicted, labels),
+        unsorted=predicted.count(None) / len(ids),
+        unsorted_kept=kept.count(None) / max(1, len(kept)),
+        background=sum(background) / len(ids),
+        mixed=sum(len(v) > 1 for v in albums.values()),
+        split=sum(len(v) > 1 for v in places.values()),
+    )
 
 
 def fresh_library(set_photos: list[CachedPhoto], batches: int = 1) -> tuple[sqlite3.Connection, dict[int, str]]:
@@ -161,12 +175,16 @@ def fresh_library(set_photos: list[CachedPhoto], batches: int = 1) -> tuple[sqli
 
 
 def table(results: dict[str, tuple[Scores, float, float]]) -> None:
-    print(f"{'set':<12}{'faces':>6}{'ppl':>5} | {'pair P':>6} {'R':>5} {'F':>5} | {'B3 P':>5} {'R':>5} {'F':>5} | "
-          f"{'unsorted':>8} {'(rep.)':>6} {'backgr':>6} | {'mixed':>5} {'split':>5} | {'2-batch F':>9} {'sec':>5}")
+    print(
+        f"{'set':<12}{'faces':>6}{'ppl':>5} | {'pair P':>6} {'R':>5} {'F':>5} | {'B3 P':>5} {'R':>5} {'F':>5} | "
+        f"{'unsorted':>8} {'(rep.)':>6} {'backgr':>6} | {'mixed':>5} {'split':>5} | {'2-batch F':>9} {'sec':>5}"
+    )
     for name, (s, two, seconds) in results.items():
-        print(f"{name:<12}{s.faces:>6}{s.people:>5} | {s.pairwise[0]:6.3f} {s.pairwise[1]:5.3f} {s.pairwise[2]:5.3f} | "
-              f"{s.bcubed[0]:5.3f} {s.bcubed[1]:5.3f} {s.bcubed[2]:5.3f} | {s.unsorted:8.1%} {s.unsorted_kept:6.1%} "
-              f"{s.background:6.1%} | {s.mixed:>5} {s.split:>5} | {two:9.3f} {seconds:5.1f}")
+        print(
+            f"{name:<12}{s.faces:>6}{s.people:>5} | {s.pairwise[0]:6.3f} {s.pairwise[1]:5.3f} {s.pairwise[2]:5.3f} | "
+            f"{s.bcubed[0]:5.3f} {s.bcubed[1]:5.3f} {s.bcubed[2]:5.3f} | {s.unsorted:8.1%} {s.unsorted_kept:6.1%} "
+            f"{s.background:6.1%} | {s.mixed:>5} {s.split:>5} | {two:9.3f} {seconds:5.1f}"
+        )
 
 
 def main() -> None:
@@ -189,10 +207,12 @@ def main() -> None:
         results[name] = (scores, two, seconds)
         if args.review:
             from bench.people_review import simulate
+
             reviews[name] = simulate(conn, truth, len(set_photos))
     table(results)
     if args.review:
         from bench.people_review import review_table
+
         review_table(reviews)
 
 

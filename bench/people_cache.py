@@ -60,7 +60,7 @@ def build(name: str, shard: tuple[int, int] | None = None) -> None:
     rows: dict[str, list] = {k: [] for k in keys}
     files = photo_files(name)
     if shard is not None:
-        files = files[shard[0]::shard[1]]
+        files = files[shard[0] :: shard[1]]
     started = time.perf_counter()
     for k, path in enumerate(files):
         try:

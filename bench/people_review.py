@@ -69,18 +69,23 @@ def simulate(conn: sqlite3.Connection, truth: dict[int, str], photos: int, budge
 
 def review_table(runs: dict[str, ReviewRun]) -> None:
     print(f"\nreview queue, simulated user (target BCubed F {TARGET_F}):")
-    print(f"{'set':<12}{'photos':>7} {'F before':>8} {'answers to F 0.95':>18} {'per photo':>9} {'answers':>8} "
-          f"{'yes':>5} {'F after':>8}")
+    print(
+        f"{'set':<12}{'photos':>7} {'F before':>8} {'answers to F 0.95':>18} {'per photo':>9} {'answers':>8} "
+        f"{'yes':>5} {'F after':>8}"
+    )
     for name, r in runs.items():
         reached = "not reached" if r.reached_after is None else str(r.reached_after)
         per = "" if r.reached_after is None else f"{r.reached_after / r.photos:.3f}"
-        print(f"{name:<12}{r.photos:>7} {r.start_f:8.3f} {reached:>18} {per:>9} {r.answers:>8} {r.yes:>5} "
-              f"{r.end_f:8.3f}")
+        print(
+            f"{name:<12}{r.photos:>7} {r.start_f:8.3f} {reached:>18} {per:>9} {r.answers:>8} {r.yes:>5} {r.end_f:8.3f}"
+        )
     pairs = [p for r in runs.values() for p in r.calibration]
     if pairs:
         print("calibration of the confidence (all sets): bin, questions, mean confidence, share right")
         for low in (0.0, 0.2, 0.4, 0.6, 0.8):
             inside = [(c, ok) for c, ok in pairs if low <= c < low + 0.2 or (low == 0.8 and c == 1.0)]
             if inside:
-                print(f"  {low:.1f}-{low + 0.2:.1f} {len(inside):>5} {sum(c for c, _ in inside) / len(inside):6.2f} "
-                      f"{sum(ok for _, ok in inside) / len(inside):6.2f}")
+                print(
+                    f"  {low:.1f}-{low + 0.2:.1f} {len(inside):>5} {sum(c for c, _ in inside) / len(inside):6.2f} "
+                    f"{sum(ok for _, ok in inside) / len(inside):6.2f}"
+                )

@@ -74,8 +74,9 @@ def detect_set(name: str, min_face: int, close_up: bool) -> list[dict]:
         decoded = load(name, row["file"], close_up)
         faces = pipeline.detect(decoded).aligned
         face = max(faces, key=lambda f: (f.rect[2] - f.rect[0]) * (f.rect[3] - f.rect[1]), default=None)
-        rows.append({**row, "rect": list(face.rect) if face else None,
-                     "shape5": face.shape5.tolist() if face else None})
+        rows.append(
+            {**row, "rect": list(face.rect) if face else None, "shape5": face.shape5.tolist() if face else None}
+        )
     CACHE.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(rows))
     return rows
@@ -127,35 +128,56 @@ def expression_report(rows: list[dict], probs: np.ndarray, rule: calibration.Exp
         # the precision had every class of the set been equally common (independent of the set's mix)
         rates = [np.mean(chosen[truth == k]) for k in present]
         equal = (np.mean(chosen[truth == c]) / sum(rates)) if c in present and sum(rates) else float("nan")
-        filters[name] = (tp / chosen.sum() if chosen.sum() else float("nan"), tp / max(1, int(np.sum(truth == c))),
-                         int(chosen.sum()), equal)
+        filters[name] = (
+            tp / chosen.sum() if chosen.sum() else float("nan"),
+            tp / max(1, int(np.sum(truth == c))),
+            int(chosen.sum()),
+            equal,
+        )
     top = np.nan_to_num(probs).max(axis=1)
-    reliability = [(lo, hi, int(np.sum(b)), float(np.mean(top[b])), float(np.mean(predicted[b] == truth[b])))
-                   for lo, hi in ((0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
-                   for b in [found & (top >= lo) & (top < hi)] if b.any()]
-    return {"n": len(rows), "found": float(found.mean()), "accuracy": float(np.mean(predicted == truth)),
-            "reliability": reliability,
-            "balanced": float(np.mean(list(recall.values()))), "recall": recall, "confusion": confusion,
-            "filters": filters}
+    reliability = [
+        (lo, hi, int(np.sum(b)), float(np.mean(top[b])), float(np.mean(predicted[b] == truth[b])))
+        for lo, hi in ((0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
+        for b in [found & (top >= lo) & (top < hi)]
+        if b.any()
+    ]
+    return {
+        "n": len(rows),
+        "found": float(found.mean()),
+        "accuracy": float(np.mean(predicted == truth)),
+        "reliability": reliability,
+        "balanced": float(np.mean(list(recall.values()))),
+        "recall": recall,
+        "confusion": confusion,
+        "filters": filters,
+    }
 
 
 def print_expression(title: str, report: dict, rule: calibration.ExpressionRule) -> None:
-    print(f"\n## {title}: {report['n']} photos, face found {report['found']:.0%}, accuracy {report['accuracy']:.1%}, "
-          f"balanced accuracy {report['balanced']:.1%}")
+    print(
+        f"\n## {title}: {report['n']} photos, face found {report['found']:.0%}, accuracy {report['accuracy']:.1%}, "
+        f"balanced accuracy {report['balanced']:.1%}"
+    )
     print("recall: " + ", ".join(f"{k} {v:.0%}" for k, v in report["recall"].items()))
     print("confusion (rows truth, columns predicted, last = no face):")
     print("          " + " ".join(f"{e[:7]:>8}" for e in EXPRESSIONS) + "     none")
     for c, name in enumerate(EXPRESSIONS):
         if report["confusion"][c].sum():
             print(f"{name:>9} " + " ".join(f"{v:>8}" for v in report["confusion"][c]))
-    print("confidence of the top expression vs how often it is right: " + ", ".join(
-        f"[{lo:.1f},{min(hi, 1):.1f}) n {n} said {said:.0%} right {right:.0%}"
-        for lo, hi, n, said, right in report["reliability"]))
+    print(
+        "confidence of the top expression vs how often it is right: "
+        + ", ".join(
+            f"[{lo:.1f},{min(hi, 1):.1f}) n {n} said {said:.0%} right {right:.0%}"
+            for lo, hi, n, said, right in report["reliability"]
+        )
+    )
     print("filters (precision / recall / photos returned; * = offered):")
     for name, (precision, recall, count, equal) in report["filters"].items():
         offered = "*" if rule.offered(name) else " "
-        print(f"  {offered}{name:<9} precision {precision:6.1%}  recall {recall:6.1%}  returned {count:4d}  "
-              f"precision at equal class shares {equal:6.1%}")
+        print(
+            f"  {offered}{name:<9} precision {precision:6.1%}  recall {recall:6.1%}  returned {count:4d}  "
+            f"precision at equal class shares {equal:6.1%}"
+        )
 
 
 def expression_probs(name: str, rows: list[dict], close_up: bool, raw: bool, flip: bool | None) -> np.ndarray:
@@ -191,15 +213,19 @@ def age_outputs(name: str, rows: list[dict], close_up: bool, raw: bool) -> tuple
 def print_age(title: str, n: int, truth, age, low, high) -> None:
     error = age - truth
     inside = (truth >= np.floor(low)) & (truth <= np.ceil(high))
-    print(f"\n## {title}: {n} photos, face found {len(truth) / max(1, n):.0%}; MAE {np.mean(np.abs(error)):.2f}, "
-          f"within ±5 {np.mean(np.abs(error) <= 5):.0%}, within ±10 {np.mean(np.abs(error) <= 10):.0%}, "
-          f"range holds truth {inside.mean():.0%} (mean width {np.mean(high - low):.1f})")
+    print(
+        f"\n## {title}: {n} photos, face found {len(truth) / max(1, n):.0%}; MAE {np.mean(np.abs(error)):.2f}, "
+        f"within ±5 {np.mean(np.abs(error) <= 5):.0%}, within ±10 {np.mean(np.abs(error) <= 10):.0%}, "
+        f"range holds truth {inside.mean():.0%} (mean width {np.mean(high - low):.1f})"
+    )
     for lo, hi in BANDS:
         band = (truth >= lo) & (truth <= hi)
         if band.any():
             label = f"{lo}-{hi}" if hi < 200 else f"{lo}+"
-            print(f"  {label:>6}: n {band.sum():4d}  MAE {np.mean(np.abs(error[band])):5.2f}  "
-                  f"bias {np.mean(error[band]):+6.2f}  range holds {inside[band].mean():4.0%}")
+            print(
+                f"  {label:>6}: n {band.sum():4d}  MAE {np.mean(np.abs(error[band])):5.2f}  "
+                f"bias {np.mean(error[band]):+6.2f}  range holds {inside[band].mean():4.0%}"
+            )
 
 
 def main() -> None:
@@ -214,9 +240,11 @@ def main() -> None:
     sets = args.sets.split(",")
     flip = None if args.flip is None else args.flip == "on"
     rule = calibration.ExpressionRule.load() if not args.raw else calibration.ExpressionRule.argmax()
-    print(f"# bench/quality.py  detector={default_config().detector} raw={args.raw} min_face={args.min_face} "
-          f"close_up={args.close_up} "
-          f"flip={args.flip or 'default'}")
+    print(
+        f"# bench/quality.py  detector={default_config().detector} raw={args.raw} min_face={args.min_face} "
+        f"close_up={args.close_up} "
+        f"flip={args.flip or 'default'}"
+    )
     if args.fit:
         fit(args)
         rule = calibration.ExpressionRule.load()
@@ -245,26 +273,37 @@ def fit(args) -> None:
         raw = expression_probs(name, rows, args.close_up, True, None)
         keep = [i for i, r in enumerate(rows) if r["split"] == "cal" and r["rect"]]
         sets.append((raw[keep], np.array([EXPRESSIONS.index(rows[i]["label"]) for i in keep])))
-    temperature = calibration.fit_temperature(np.concatenate([p for p, _ in sets]),
-                                              np.concatenate([y for _, y in sets]))
+    temperature = calibration.fit_temperature(
+        np.concatenate([p for p, _ in sets]), np.concatenate([y for _, y in sets])
+    )
     filters = calibration.fit_thresholds([(calibration.temperature_scale(p, temperature), y) for p, y in sets])
     rows = [r for r in detect_set("utkface", args.min_face, args.close_up) if r["rect"]]
     cal = [r for r in rows if r["split"] == "cal"]
     truth, age, _, _ = age_outputs("utkface", cal, args.close_up, True)
     ages = calibration.fit_age(age, truth)
-    calibration.save({
-        "about": "Fitted by bench/quality.py --fit on the calibration splits of tools/build_eval_sets.py "
-                 "(CK+48 posed + wild expression photos; UTKFace ages 0-90); checked on their test splits. "
-                 "expression.filters: per offered class, the calibrated probability of the top expression from which "
-                 "the filter is applied, its lowest precision over the cal sets and its recall (core.calibration).",
-        "fitted_on": {"expression": [f"{s}/cal ({sum(r['split'] == 'cal' for r in read_manifest(s))} photos)"
-                                     for s in EXPRESSION_SETS],
-                      "age": [f"utkface/cal ({len(cal)} faces)"]},
-        "expression": {"temperature": round(temperature, 4), "filters": filters},
-        "age": ages,
-    })
-    print("fitted:", json.dumps({"temperature": temperature, "filters": filters,
-                                 "age": {k: v for k, v in ages.items() if k != "knots"}}), flush=True)
+    calibration.save(
+        {
+            "about": "Fitted by bench/quality.py --fit on the calibration splits of tools/build_eval_sets.py "
+            "(CK+48 posed + wild expression photos; UTKFace ages 0-90); checked on their test splits. "
+            "expression.filters: per offered class, the calibrated probability of the top expression from which "
+            "the filter is applied, its lowest precision over the cal sets and its recall (core.calibration).",
+            "fitted_on": {
+                "expression": [
+                    f"{s}/cal ({sum(r['split'] == 'cal' for r in read_manifest(s))} photos)" for s in EXPRESSION_SETS
+                ],
+                "age": [f"utkface/cal ({len(cal)} faces)"],
+            },
+            "expression": {"temperature": round(temperature, 4), "filters": filters},
+            "age": ages,
+        }
+    )
+    print(
+        "fitted:",
+        json.dumps(
+            {"temperature": temperature, "filters": filters, "age": {k: v for k, v in ages.items() if k != "knots"}}
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ def build_camera_library(target: Path, count: int) -> list[Path]:
                 image = ImageOps.exif_transpose(image).convert("RGB")
                 scale = side / max(image.size)
                 image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BICUBIC).save(
-                    out, "JPEG", quality=90)
+                    out, "JPEG", quality=90
+                )
         made.append(out)
     return made
 
@@ -74,8 +75,23 @@ def run_faceorg_process(folder: Path, device: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": tmp}
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "faceorg", "scan", str(folder), "--db", f"{tmp}/lib.db", "--json",
-                              "--device", device], capture_output=True, text=True, env=env)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "faceorg",
+                "scan",
+                str(folder),
+                "--db",
+                f"{tmp}/lib.db",
+                "--json",
+                "--device",
+                device,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         wall = time.perf_counter() - started
     if out.returncode != 0:
         sys.exit(f"faceorg scan failed: {out.stderr[-2000:]}")
@@ -94,8 +110,9 @@ class Pipelines:
         from faceorg.store.db import connect
         from faceorg.vision.pipeline import FacePipeline
 
-        self.config = default_config().with_overrides(db_path=workdir / "lib.db", cache_dir=workdir / "cache",
-                                                      device=device, **overrides)
+        self.config = default_config().with_overrides(
+            db_path=workdir / "lib.db", cache_dir=workdir / "cache", device=device, **overrides
+        )
         self.pipeline = FacePipeline(self.config)
         self.pipeline.run(warm)  # models loaded before any clock starts
         self.pipeline.stage_seconds.clear()
@@ -147,13 +164,18 @@ class Pipelines:
 
 def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int) -> dict[str, list[float]]:
     """name -> [seconds, photos, faces], every pipeline run on each chunk in turn (rotating order)."""
-    runs = {"decode": pipes.decode, "decode+detect": pipes.decode_detect, "faceorg": pipes.faceorg,
-            "face_recognition same size": pipes.fr_same_size, "face_recognition full size": pipes.fr_full_size}
+    runs = {
+        "decode": pipes.decode,
+        "decode+detect": pipes.decode_detect,
+        "faceorg": pipes.faceorg,
+        "face_recognition same size": pipes.fr_same_size,
+        "face_recognition full size": pipes.fr_full_size,
+    }
     totals = {name: [0.0, 0, 0] for name in runs}
     names = list(runs)
     for n, start in enumerate(range(0, len(paths), chunk)):
-        part = paths[start:start + chunk]
-        for name in names[n % len(names):] + names[:n % len(names)]:
+        part = paths[start : start + chunk]
+        for name in names[n % len(names) :] + names[: n % len(names)]:
             full = name == "face_recognition full size"
             mine = [p for p in part if full_every and paths.index(p) % full_every == 0] if full else part
             if not mine:
@@ -185,38 +207,56 @@ def main() -> None:
     count = 30 if args.quick else args.photos
     started = time.perf_counter()
     paths = build_camera_library(args.library, count)
-    print(f"library: {len(paths)} photos at 12-24 MP ({sum(p.stat().st_size for p in paths) / 1e6:.0f} MB) "
-          f"in {args.library} (ready in {time.perf_counter() - started:.0f} s)")
+    print(
+        f"library: {len(paths)} photos at 12-24 MP ({sum(p.stat().st_size for p in paths) / 1e6:.0f} MB) "
+        f"in {args.library} (ready in {time.perf_counter() - started:.0f} s)"
+    )
     cores = os.cpu_count() or 1
     if args.whole:
         full = run_faceorg_process(args.library, args.device)
-        print(f"faceorg scan, whole library, own process: {full['scanned']} photos in {full['seconds']:.1f} s, "
-              f"{full['scanned'] / full['seconds']:.2f} photos/s; CPU {full['cpu'] / (full['wall'] * cores):.0%} of "
-              f"{cores} cores; peak memory {full['peak_rss_mb']:.0f} MB")
+        print(
+            f"faceorg scan, whole library, own process: {full['scanned']} photos in {full['seconds']:.1f} s, "
+            f"{full['scanned'] / full['seconds']:.2f} photos/s; CPU {full['cpu'] / (full['wall'] * cores):.0%} of "
+            f"{cores} cores; peak memory {full['peak_rss_mb']:.0f} MB"
+        )
     with tempfile.TemporaryDirectory() as tmp:
-        pipes = Pipelines(args.device, Path(tmp), paths[0], detector=args.detector, model_threads=args.model_threads,
-                          detect_max_side=args.max_side)
+        pipes = Pipelines(
+            args.device,
+            Path(tmp),
+            paths[0],
+            detector=args.detector,
+            model_threads=args.model_threads,
+            detect_max_side=args.max_side,
+        )
         load_before = os.getloadavg()[0]
         hog = CpuHog(args.load) if args.load else contextlib.nullcontext()
         with hog:
             totals = interleaved(pipes, paths, args.chunk, args.full_every)
         load_after = os.getloadavg()[0]
     config = pipes.config
-    print(f"machine: {cores} cores, 1-min load average {load_before:.1f} before, {load_after:.1f} after"
-          f"{f' (+{args.load} busy processes started by this bench)' if args.load else ' (no load added)'}")
-    print(f"faceorg: detector {config.detector}, {config.model_threads} model thread(s), decode to "
-          f"{config.detect_max_side} px, min face {config.min_face_px} px; interleaved in chunks of {args.chunk}")
+    print(
+        f"machine: {cores} cores, 1-min load average {load_before:.1f} before, {load_after:.1f} after"
+        f"{f' (+{args.load} busy processes started by this bench)' if args.load else ' (no load added)'}"
+    )
+    print(
+        f"faceorg: detector {config.detector}, {config.model_threads} model thread(s), decode to "
+        f"{config.detect_max_side} px, min face {config.min_face_px} px; interleaved in chunks of {args.chunk}"
+    )
     rate = {}
     for name, (seconds, photos, faces) in totals.items():
         rate[name] = photos / seconds if seconds else 0.0
         print(f"  {name:<27} {photos:4d} photos {seconds:7.1f} s  {rate[name]:6.2f} photos/s  {faces:4d} faces")
     scanned = totals["faceorg"][1]
-    print("faceorg stages, s/photo (decode and previews run in workers, overlapping the models): "
-          + ", ".join(f"{k} {v / scanned:.3f}" for k, v in sorted(pipes.stage_seconds.items(), key=lambda kv: -kv[1])))
+    print(
+        "faceorg stages, s/photo (decode and previews run in workers, overlapping the models): "
+        + ", ".join(f"{k} {v / scanned:.3f}" for k, v in sorted(pipes.stage_seconds.items(), key=lambda kv: -kv[1]))
+    )
     full = rate["face_recognition full size"]
     print(f"faceorg vs face_recognition at its full resolution: {rate['faceorg'] / full:.2f}x" if full else "")
-    print(f"ratio_vs_face_recognition_same_size={rate['faceorg'] / rate['face_recognition same size']:.2f} "
-          f"share_of_floor={rate['faceorg'] / rate['decode+detect']:.2f}")
+    print(
+        f"ratio_vs_face_recognition_same_size={rate['faceorg'] / rate['face_recognition same size']:.2f} "
+        f"share_of_floor={rate['faceorg'] / rate['decode+detect']:.2f}"
+    )
 
 
 if __name__ == "__main__":

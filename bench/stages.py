@@ -48,17 +48,31 @@ def main() -> None:
             per_stage[stage].append(pipeline.stage_seconds.get(stage, 0.0))
         started = time.perf_counter()
         with transaction(conn):
-            photo_id = photos.upsert(conn, photos.FileFacts(str(path), path.stat().st_size, path.stat().st_mtime, path.name),
-                                     None, PhotoStatus.OK, face_count=len(photo.records))
+            photo_id = photos.upsert(
+                conn,
+                photos.FileFacts(str(path), path.stat().st_size, path.stat().st_mtime, path.name),
+                None,
+                PhotoStatus.OK,
+                face_count=len(photo.records),
+            )
             ids = faces.replace_faces(conn, photo_id, photo.records)
         per_stage["store"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        write_previews(CachePaths(config.cache_dir), path.name, decoded.image, decoded.scale,
-                       [(i, r.box) for i, r in zip(ids, photo.records)], config.thumbnail_px, config.crop_px)
+        write_previews(
+            CachePaths(config.cache_dir),
+            path.name,
+            decoded.image,
+            decoded.scale,
+            [(i, r.box) for i, r in zip(ids, photo.records)],
+            config.thumbnail_px,
+            config.crop_px,
+        )
         per_stage["previews"].append(time.perf_counter() - started)
         face_counts[path.name] = len(photo.records)
-    print(f"{len(paths)} photos (native sizes, detection at max side {config.detect_max_side} px), CPU, "
-          f"{sum(face_counts.values())} faces")
+    print(
+        f"{len(paths)} photos (native sizes, detection at max side {config.detect_max_side} px), CPU, "
+        f"{sum(face_counts.values())} faces"
+    )
     print(f"{'stage':<12} {'median s/photo':>15} {'mean s/photo':>13}")
     for stage in STAGES:
         values = per_stage[stage]

@@ -44,8 +44,9 @@ class CpuHog:
 
     def __enter__(self):
         self.stop = multiprocessing.Event()
-        self.procs = [multiprocessing.Process(target=_spin, args=(self.stop,), daemon=True)
-                      for _ in range(self.processes)]
+        self.procs = [
+            multiprocessing.Process(target=_spin, args=(self.stop,), daemon=True) for _ in range(self.processes)
+        ]
         for proc in self.procs:
             proc.start()
         time.sleep(1.0)
@@ -62,8 +63,9 @@ class CpuHog:
 def build(threads: int, detector: str, warm: Path) -> FacePipeline:
     """A pipeline whose onnxruntime sessions are created (on warm-up) with `threads` threads."""
     tmp = Path("/tmp")
-    config = default_config().with_overrides(db_path=tmp / "unused.db", device="cpu", model_threads=threads,
-                                             detector=detector)
+    config = default_config().with_overrides(
+        db_path=tmp / "unused.db", device="cpu", model_threads=threads, detector=detector
+    )
     pipeline = FacePipeline(config)
     pipeline.run(warm)
     return pipeline
@@ -88,7 +90,9 @@ def main() -> None:
     parser.add_argument("--detectors", default="retinaface,mtcnn")
     parser.add_argument("--conditions", default="quiet,loaded")
     args = parser.parse_args()
-    paths = (sorted((FACES / "deepface").glob("*.jpg")) + sorted((FACES / "facenet").rglob("*.jpg")))[::5][:args.photos]
+    paths = (sorted((FACES / "deepface").glob("*.jpg")) + sorted((FACES / "facenet").rglob("*.jpg")))[::5][
+        : args.photos
+    ]
     counts = [int(t) for t in args.threads.split(",")]
     pipelines = {}
     for detector in args.detectors.split(","):
@@ -103,14 +107,18 @@ def main() -> None:
                 times = one_pass(paths, pipelines)
         else:
             times = one_pass(paths, pipelines)
-        print(f"{condition}: {len(paths)} photos, {cores} cores, load average before {load_before:.1f}, "
-              f"after {os.getloadavg()[0]:.1f}")
+        print(
+            f"{condition}: {len(paths)} photos, {cores} cores, load average before {load_before:.1f}, "
+            f"after {os.getloadavg()[0]:.1f}"
+        )
         for detector in args.detectors.split(","):
             base = statistics.median(times[(detector, counts[0])])
             for threads in counts:
                 median = statistics.median(times[(detector, threads)])
-                print(f"  {detector:<11} {threads} thread(s): median {median * 1000:7.0f} ms/photo "
-                      f"(x{median / base:.2f} of {counts[0]} thread)")
+                print(
+                    f"  {detector:<11} {threads} thread(s): median {median * 1000:7.0f} ms/photo "
+                    f"(x{median / base:.2f} of {counts[0]} thread)"
+                )
 
 
 if __name__ == "__main__":

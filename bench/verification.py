@@ -30,7 +30,9 @@ DEEPFACE = Path(__file__).resolve().parents[2] / "shared" / "faces" / "deepface"
 def embeddings(embedder: str, detector: str | None = None) -> dict[str, np.ndarray]:
     from faceorg.vision.catalogue import EMBEDDERS
 
-    pipeline = FacePipeline(default_config().with_overrides(embedder=embedder, detector=detector), [EMBEDDERS[embedder]])
+    pipeline = FacePipeline(
+        default_config().with_overrides(embedder=embedder, detector=detector), [EMBEDDERS[embedder]]
+    )
     found = {}
     for path in sorted(DEEPFACE.glob("img*.jpg")):
         records = pipeline.run(path).records
@@ -61,23 +63,36 @@ def report(name: str, pairs: list[tuple[str, str, bool]], emb: dict[str, np.ndar
     distances = np.array([1.0 - float(emb[a] @ emb[b]) for a, b, _ in usable])
     same = np.array([s for _, _, s in usable])
     best, at = best_accuracy(distances, same)
-    print(f"{name}: {len(usable)} pairs ({same.sum()} same person)  ROC AUC {roc_auc(distances, same):.4f}  "
-          f"accuracy at {SAME_PERSON_DISTANCE} {accuracy_at(distances, same, SAME_PERSON_DISTANCE):.4f}  "
-          f"(best {best:.4f} at {at:.3f}); same-person max {distances[same].max():.4f}, "
-          f"different-person min {distances[~same].min():.4f}")
+    print(
+        f"{name}: {len(usable)} pairs ({same.sum()} same person)  ROC AUC {roc_auc(distances, same):.4f}  "
+        f"accuracy at {SAME_PERSON_DISTANCE} {accuracy_at(distances, same, SAME_PERSON_DISTANCE):.4f}  "
+        f"(best {best:.4f} at {at:.3f}); same-person max {distances[same].max():.4f}, "
+        f"different-person min {distances[~same].min():.4f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--embedder", default="torch", choices=("torch", "dlib", "face_recognition"),
-                        help="faceorg's embedder, or face_recognition's whole pipeline as a yardstick")
+    parser.add_argument(
+        "--embedder",
+        default="torch",
+        choices=("torch", "dlib", "face_recognition"),
+        help="faceorg's embedder, or face_recognition's whole pipeline as a yardstick",
+    )
     parser.add_argument("--detector", help="faceorg's detector (default: the configured one)")
     args = parser.parse_args()
     if not DEEPFACE.is_dir():
         sys.exit(f"no photos at {DEEPFACE}")
     started = time.perf_counter()
-    emb = face_recognition_embeddings() if args.embedder == "face_recognition" else embeddings(args.embedder, args.detector)
-    print(f"embedded {len(emb)} of 62 photos with the {args.embedder} embedder ({args.detector or 'default'} detector) in {time.perf_counter() - started:.1f} s")
+    emb = (
+        face_recognition_embeddings()
+        if args.embedder == "face_recognition"
+        else embeddings(args.embedder, args.detector)
+    )
+    print(
+        f"embedded {len(emb)} of 62 photos with the {args.embedder} embedder ({args.detector or 'default'} detector) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     with (DEEPFACE / "master.csv").open(newline="") as handle:
         master = [(r["file_x"], r["file_y"], r["Decision"] == "Yes") for r in csv.DictReader(handle)]
     with (DEEPFACE / "identities.csv").open(newline="") as handle:

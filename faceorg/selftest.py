@@ -148,8 +148,9 @@ def _judge(update: dict[str, Any]) -> list[tuple[bool, str]]:
             total = sum(float(v) for v in value.values())
             good = bool(value) and abs(total - 1.0) < 1e-3 and all(0.0 <= float(v) <= 1.0 for v in value.values())
             top = max(value, key=value.get) if value else "-"
-            seen.append((good, f"{len(value)} probabilities summing to {total:.4f}, "
-                               f"top {top} {float(value.get(top, 0.0)):.2f}"))
+            seen.append(
+                (good, f"{len(value)} probabilities summing to {total:.4f}, top {top} {float(value.get(top, 0.0)):.2f}")
+            )
         elif key == "age":
             spread = f" ± {float(update['age_spread']):.1f}" if "age_spread" in update else ""
             seen.append((1.0 <= float(value) <= 100.0, f"age {float(value):.1f}{spread} years"))
@@ -157,8 +158,14 @@ def _judge(update: dict[str, Any]) -> list[tuple[bool, str]]:
             seen.append((0.0 <= float(value) <= 1.0, f"P(male) {float(value):.3f}"))
         elif key == "attributes":
             bad = {k: v for k, v in value.items() if not 0.0 <= float(v) <= 1.0}
-            seen.append((not bad, f"attributes out of [0, 1]: {bad}" if bad
-                         else f"{len(value)} attribute{'s' * (len(value) != 1)} in [0, 1]"))
+            seen.append(
+                (
+                    not bad,
+                    f"attributes out of [0, 1]: {bad}"
+                    if bad
+                    else f"{len(value)} attribute{'s' * (len(value) != 1)} in [0, 1]",
+                )
+            )
         elif isinstance(value, float) and not math.isfinite(value):
             seen.append((False, f"{key} is {value}"))
     return seen
@@ -186,13 +193,19 @@ def _check_vision(report: Report, device: str) -> None:
         report.fail("detection", error_text(error))
         return
     scores = ", ".join(f"{r.score:.3f}" for r in faces.records) or "none"
-    if not report.expect("detection", len(faces.records) == 1 and faces.records[0].score > MIN_SCORE,
-                         f"{len(faces.records)} face{'s' * (len(faces.records) != 1)}, score {scores} "
-                         f"({pipeline.device}, {seconds:.2f} s)"):
+    if not report.expect(
+        "detection",
+        len(faces.records) == 1 and faces.records[0].score > MIN_SCORE,
+        f"{len(faces.records)} face{'s' * (len(faces.records) != 1)}, score {scores} "
+        f"({pipeline.device}, {seconds:.2f} s)",
+    ):
         return
     aligned = faces.aligned[0]
-    report.expect("landmarks", aligned.shape5.shape == (5, 2) and bool(np.isfinite(aligned.shape5).all()),
-                  f"{len(aligned.shape5)} points")
+    report.expect(
+        "landmarks",
+        aligned.shape5.shape == (5, 2) and bool(np.isfinite(aligned.shape5).all()),
+        f"{len(aligned.shape5)} points",
+    )
 
     embeddings: dict[str, np.ndarray] = {}
     for name in analyzer.registered():
@@ -208,20 +221,27 @@ def _check_vision(report: Report, device: str) -> None:
             report.fail(name, f"gave {len(updates)} results for 1 face")
             continue
         seen = _judge(updates[0])
-        report.expect(name, all(good for good, _ in seen),
-                      ", ".join(text if good else f"WRONG {text}" for good, text in seen) + f" ({seconds:.2f} s)")
+        report.expect(
+            name,
+            all(good for good, _ in seen),
+            ", ".join(text if good else f"WRONG {text}" for good, text in seen) + f" ({seconds:.2f} s)",
+        )
         if "embedding" in updates[0]:
             embeddings[name] = np.asarray(updates[0]["embedding"], dtype=np.float64)
     if "embed-torch" in embeddings and "embed-dlib" in embeddings:
         distance = 1.0 - float(embeddings["embed-torch"] @ embeddings["embed-dlib"])
-        report.expect("torch vs dlib-bin", distance < MAX_DESCRIPTOR_DISTANCE,
-                      f"cosine distance {max(distance, 0.0):.1e} (limit {MAX_DESCRIPTOR_DISTANCE:.0e})")
+        report.expect(
+            "torch vs dlib-bin",
+            distance < MAX_DESCRIPTOR_DISTANCE,
+            f"cosine distance {max(distance, 0.0):.1e} (limit {MAX_DESCRIPTOR_DISTANCE:.0e})",
+        )
     else:
         report.fail("torch vs dlib-bin", "needs both embed-torch and embed-dlib to work")
 
 
-def run_selftest(device: str = "auto", out: Callable[[str], None] = print,
-                 extra_checks: Sequence[Callable[[Report], None]] = ()) -> int:
+def run_selftest(
+    device: str = "auto", out: Callable[[str], None] = print, extra_checks: Sequence[Callable[[Report], None]] = ()
+) -> int:
     """Run every check; 0 when all pass, else 1 (each failure says what is missing or wrong).
 
     `extra_checks` run last, in order: the entry point passes the Qt check from faceorg.ui,

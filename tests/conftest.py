@@ -55,8 +55,7 @@ def identities(faces_dir: Path) -> dict[str, str]:
 def config(tmp_path: Path):
     from faceorg.config import default_config
 
-    return default_config().with_overrides(db_path=tmp_path / "library.db", cache_dir=tmp_path / "cache",
-                                           device="cpu")
+    return default_config().with_overrides(db_path=tmp_path / "library.db", cache_dir=tmp_path / "cache", device="cpu")
 
 
 @pytest.fixture(scope="session")
@@ -64,8 +63,7 @@ def session_config(tmp_path_factory):
     from faceorg.config import default_config
 
     root = tmp_path_factory.mktemp("session-library")
-    return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache",
-                                           device="cpu")
+    return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache", device="cpu")
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +83,6 @@ def deepface_library(faces_dir, session_config, pipeline):
     conn = connect(session_config.db_path)
     summary = Scanner(conn, session_config, lambda: pipeline).scan([faces_dir / "deepface"])
     return conn, summary
-
 
 
 @pytest.fixture
@@ -108,4 +105,3 @@ def people_library(deepface_library, session_config, tmp_path):
     conn = connect(path)
     yield conn
     conn.close()
-

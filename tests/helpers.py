@@ -25,7 +25,9 @@ def labelled_faces(conn, identities: dict[str, str]) -> dict[int, str]:
     for name, identity in identities.items():
         row = conn.execute(
             """SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?
-               ORDER BY (f.x2 - f.x1) * (f.y2 - f.y1) DESC LIMIT 1""", (name,)).fetchone()
+               ORDER BY (f.x2 - f.x1) * (f.y2 - f.y1) DESC LIMIT 1""",
+            (name,),
+        ).fetchone()
         if row:
             found[row[0]] = identity
     return found

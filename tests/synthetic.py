@@ -22,8 +22,9 @@ from faceorg.store.photos import FileFacts
 DIM = 128
 
 
-def identity_vectors(n_people: int, faces_each: int, seed: int = 0,
-                     spread: float = 0.0125) -> tuple[np.ndarray, list[int]]:
+def identity_vectors(
+    n_people: int, faces_each: int, seed: int = 0, spread: float = 0.0125
+) -> tuple[np.ndarray, list[int]]:
     """(faces x 128 unit vectors, the identity of each row), identities interleaved."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(n_people, DIM))
@@ -35,16 +36,19 @@ def identity_vectors(n_people: int, faces_each: int, seed: int = 0,
 
 def face_record(vector: np.ndarray, x: float = 10.0) -> FaceRecord:
     """A clear, frontal, large face (no background rule applies) with the given embedding."""
-    return FaceRecord(box=Box(x, 10.0, x + 120.0, 130.0), score=0.999,
-                      landmarks=[(x + 40, 50), (x + 80, 50), (x + 60, 70), (x + 45, 95), (x + 75, 95)],
-                      embedding=vector, quality={"side_px": 120.0, "sharpness": 500.0, "yaw": 0.0})
+    return FaceRecord(
+        box=Box(x, 10.0, x + 120.0, 130.0),
+        score=0.999,
+        landmarks=[(x + 40, 50), (x + 80, 50), (x + 60, 70), (x + 45, 95), (x + 75, 95)],
+        embedding=vector,
+        quality={"side_px": 120.0, "sharpness": 500.0, "yaw": 0.0},
+    )
 
 
 def add_photo(conn: sqlite3.Connection, path: str, vectors: list[np.ndarray]) -> list[int]:
     """One stored photo holding one face per vector; returns the face ids."""
     with transaction(conn):
-        photo_id = photos.upsert(conn, FileFacts(path, 1000, 0.0, path), None, PhotoStatus.OK,
-                                 face_count=len(vectors))
+        photo_id = photos.upsert(conn, FileFacts(path, 1000, 0.0, path), None, PhotoStatus.OK, face_count=len(vectors))
         return faces.replace_faces(conn, photo_id, [face_record(v, 10.0 + 200 * i) for i, v in enumerate(vectors)])
 
 

@@ -23,8 +23,18 @@ def test_defaults_live_in_the_user_folders(tmp_path):
 
 def test_the_settings_file_overrides_defaults_and_flags_override_the_file(tmp_path):
     settings = tmp_path / "settings.json"
-    settings.write_text(json.dumps({"db_path": str(tmp_path / "lib.db"), "device": "cpu", "min_face_px": 60,
-                                    "log_dir": str(tmp_path / "logs"), "no_such_setting": 1}), encoding="utf-8")
+    settings.write_text(
+        json.dumps(
+            {
+                "db_path": str(tmp_path / "lib.db"),
+                "device": "cpu",
+                "min_face_px": 60,
+                "log_dir": str(tmp_path / "logs"),
+                "no_such_setting": 1,
+            }
+        ),
+        encoding="utf-8",
+    )
     config = load_config(settings_file=settings, min_face_px=80, embedder=None)
     assert config.db_path == tmp_path / "lib.db" and isinstance(config.db_path, Path)
     assert config.log_dir == tmp_path / "logs"

@@ -11,8 +11,17 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CHECKS = ("weights", "detection", "landmarks", "embed-torch", "embed-dlib", "expression", "age-gender",
-          "torch vs dlib-bin", "qt")
+CHECKS = (
+    "weights",
+    "detection",
+    "landmarks",
+    "embed-torch",
+    "embed-dlib",
+    "expression",
+    "age-gender",
+    "torch vs dlib-bin",
+    "qt",
+)
 
 
 def known_specs():
@@ -28,8 +37,9 @@ def known_specs():
 
 def test_selftest_passes_with_an_ok_line_per_check():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, "-m", "faceorg", "--selftest"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "faceorg", "--selftest"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     lines = done.stdout.splitlines()
@@ -70,9 +80,11 @@ def spec_datas(monkeypatch) -> list[tuple[str, str]]:
     """
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_dynamic_libs = hooks.collect_submodules = hooks.copy_metadata = lambda *a, **k: []
-    for name, module in (("PyInstaller", types.ModuleType("PyInstaller")),
-                         ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
-                         ("PyInstaller.utils.hooks", hooks)):
+    for name, module in (
+        ("PyInstaller", types.ModuleType("PyInstaller")),
+        ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
+        ("PyInstaller.utils.hooks", hooks),
+    ):
         monkeypatch.setitem(sys.modules, name, module)
     text = (REPO / "faceorg.spec").read_text(encoding="utf-8")
     data_section = text[: text.index("\na = Analysis(")]
@@ -114,7 +126,9 @@ def test_built_bundle_has_every_model_file():
     if not internal.is_dir():
         pytest.skip("no bundle in dist/ (python tools/build_bundle.py builds one)")
     for source, folder in bundle_model_files():
-        assert (internal / folder / Path(source).name).is_file(), f"{folder}/{Path(source).name} missing from the bundle"
+        assert (internal / folder / Path(source).name).is_file(), (
+            f"{folder}/{Path(source).name} missing from the bundle"
+        )
     for spec in known_specs():
         if spec.origin == "resources":
             assert (internal / "resources" / spec.relpath).is_file(), spec.relpath

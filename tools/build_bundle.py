@@ -42,8 +42,18 @@ def build(cpu_only: bool) -> float:
     """Run PyInstaller on faceorg.spec; the wall-clock seconds it took."""
     env = dict(os.environ)
     env["FACEORG_BUNDLE_CPU_ONLY"] = "1" if cpu_only else "0"
-    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-               "--distpath", str(DIST), "--workpath", str(BUILD), str(SPEC)]
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--distpath",
+        str(DIST),
+        "--workpath",
+        str(BUILD),
+        str(SPEC),
+    ]
     print("building:", " ".join(command), flush=True)
     started = time.perf_counter()
     subprocess.run(command, cwd=REPO, env=env, check=True)
@@ -115,7 +125,9 @@ def gui_start(exe: Path, env: dict[str, str], db: Path) -> str:
     """
     env = dict(env, FACEORG_EXIT_AFTER_PAINT="1")
     started = time.perf_counter()
-    process = subprocess.Popen([str(exe), "--db", str(db)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(exe), "--db", str(db)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         output, _ = process.communicate(timeout=GUI_WAIT_S)
     except subprocess.TimeoutExpired:
@@ -123,8 +135,10 @@ def gui_start(exe: Path, env: dict[str, str], db: Path) -> str:
         output, _ = process.communicate()
         if "Traceback" in output:
             return f"FAILED: an error while starting\n{output[-2000:]}"
-        return (f"not measured: the window was still open, without errors, after {GUI_WAIT_S:.0f} s "
-                "(the app does not support FACEORG_EXIT_AFTER_PAINT=1 yet)")
+        return (
+            f"not measured: the window was still open, without errors, after {GUI_WAIT_S:.0f} s "
+            "(the app does not support FACEORG_EXIT_AFTER_PAINT=1 yet)"
+        )
     seconds = time.perf_counter() - started
     if process.returncode != 0 or "Traceback" in output:
         return f"FAILED: exit status {process.returncode}\n{output[-2000:]}"
@@ -134,8 +148,12 @@ def gui_start(exe: Path, env: dict[str, str], db: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-build", action="store_true", help="test and measure the bundle already in dist/")
-    parser.add_argument("--cpu-only", action="store_true", help="build without cuDNN's kernel libraries; the bundle never uses a GPU")
-    parser.add_argument("--photos", type=Path, default=DEFAULT_PHOTOS, help=f"folder to scan with the bundle (default {DEFAULT_PHOTOS})")
+    parser.add_argument(
+        "--cpu-only", action="store_true", help="build without cuDNN's kernel libraries; the bundle never uses a GPU"
+    )
+    parser.add_argument(
+        "--photos", type=Path, default=DEFAULT_PHOTOS, help=f"folder to scan with the bundle (default {DEFAULT_PHOTOS})"
+    )
     args = parser.parse_args(argv)
 
     build_seconds = None
@@ -181,9 +199,16 @@ def main(argv: list[str] | None = None) -> int:
 
         total, parts = size_on_disk(exe.parent if sys.platform != "darwin" else DIST / "faceorg")
         biggest = sorted(parts.items(), key=lambda kv: -kv[1])[:4]
-        figures.append(("bundle size", f"{total / 1e6:,.0f} MB ({total / 2**30:.2f} GiB) on disk in {exe.parent}; "
-                        f"largest: {', '.join(f'{k} {v / 1e6:,.0f} MB' for k, v in biggest)}"))
-        figures.append(("build time", f"{build_seconds:.0f} s" if build_seconds is not None else "not built (--no-build)"))
+        figures.append(
+            (
+                "bundle size",
+                f"{total / 1e6:,.0f} MB ({total / 2**30:.2f} GiB) on disk in {exe.parent}; "
+                f"largest: {', '.join(f'{k} {v / 1e6:,.0f} MB' for k, v in biggest)}",
+            )
+        )
+        figures.append(
+            ("build time", f"{build_seconds:.0f} s" if build_seconds is not None else "not built (--no-build)")
+        )
         version_s, version_ok = median_time([str(exe), "--version"], env)
         figures.append(("start-up --version", f"{version_s:.2f} s (median of 3){'' if version_ok else ' FAILED'}"))
         selftest_s, selftest_ok = median_time([str(exe), "--selftest"], env)

@@ -35,8 +35,16 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-FER_NAMES = {"anger": "angry", "disgust": "disgust", "fear": "fear", "happy": "happy", "happiness": "happy",
-             "sadness": "sad", "surprise": "surprise", "neutral": "neutral"}
+FER_NAMES = {
+    "anger": "angry",
+    "disgust": "disgust",
+    "fear": "fear",
+    "happy": "happy",
+    "happiness": "happy",
+    "sadness": "sad",
+    "surprise": "surprise",
+    "neutral": "neutral",
+}
 
 
 def split_of(person: str) -> str:
@@ -45,8 +53,12 @@ def split_of(person: str) -> str:
 
 
 def git_files(mirror: Path, under: str) -> list[str]:
-    out = subprocess.run(["git", "--git-dir", str(mirror), "ls-tree", "-r", "--name-only", "HEAD", under],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["git", "--git-dir", str(mirror), "ls-tree", "-r", "--name-only", "HEAD", under],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return [line for line in out.splitlines() if line]
 
 
@@ -77,8 +89,10 @@ def ckplus_rows(mirror: Path) -> list[tuple[str, str, str, bytes]]:
         subject, sequence, _ = file.split("_")
         key = (folder, f"{subject}_{sequence}")
         peak[key] = max(peak.get(key, ""), path)
-    return [(path.split("/")[-1], FER_NAMES[folder], path.split("/")[-1].split("_")[0], git_bytes(mirror, path))
-            for (folder, _), path in sorted(peak.items())]
+    return [
+        (path.split("/")[-1], FER_NAMES[folder], path.split("/")[-1].split("_")[0], git_bytes(mirror, path))
+        for (folder, _), path in sorted(peak.items())
+    ]
 
 
 def wild_rows(mirror: Path, per_class: int) -> list[tuple[str, str, str, bytes]]:

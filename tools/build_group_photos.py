@@ -38,8 +38,15 @@ def main() -> None:
     for listing in LISTS:
         for image in ElementTree.fromstring(git_show(repo, listing)).iter("image"):
             name = image.get("file")
-            boxes[name] = [[int(b.get("left")), int(b.get("top")), int(b.get("left")) + int(b.get("width")),
-                            int(b.get("top")) + int(b.get("height"))] for b in image.iter("box")]
+            boxes[name] = [
+                [
+                    int(b.get("left")),
+                    int(b.get("top")),
+                    int(b.get("left")) + int(b.get("width")),
+                    int(b.get("top")) + int(b.get("height")),
+                ]
+                for b in image.iter("box")
+            ]
             (args.out / name).write_bytes(git_show(repo, f"examples/faces/{name}"))
     (args.out / "boxes.json").write_text(json.dumps(boxes, indent=1), encoding="utf-8")
     print(f"{len(boxes)} photos, {sum(map(len, boxes.values()))} faces in {args.out}")

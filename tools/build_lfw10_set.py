@@ -37,8 +37,11 @@ def main() -> None:
         clone = Path(tempfile.mkdtemp()) / "repo.git"
         subprocess.run(["git", "clone", "--bare", "--filter=blob:none", URL, str(clone)], check=True)
         git_dir = clone
-    names = [n for n in git(git_dir, "ls-tree", "-r", "--name-only", COMMIT, "images").decode().splitlines()
-             if n.lower().endswith(".jpg")]
+    names = [
+        n
+        for n in git(git_dir, "ls-tree", "-r", "--name-only", COMMIT, "images").decode().splitlines()
+        if n.lower().endswith(".jpg")
+    ]
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
     for k, name in enumerate(sorted(names)):

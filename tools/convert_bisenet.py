@@ -68,7 +68,9 @@ def convert(state: dict, dtype=None) -> dict:
         raise ConversionError(f"module entries not set: {missing}; checkpoint entries not used: {extra}")
     for key, value in kept.items():
         if tuple(value.shape) != tuple(target[key].shape):
-            raise ConversionError(f"{key}: checkpoint shape {tuple(value.shape)}, module wants {tuple(target[key].shape)}")
+            raise ConversionError(
+                f"{key}: checkpoint shape {tuple(value.shape)}, module wants {tuple(target[key].shape)}"
+            )
     if dtype is not None:
         kept = {k: v.to(dtype) if v.is_floating_point() else v for k, v in kept.items()}
     return {k: v.contiguous() for k, v in kept.items()}
@@ -106,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     args.output.chmod(0o644)
     licence = args.output.with_name(args.output.name.removesuffix(".safetensors") + ".LICENSE.txt")
     licence.write_text(licence_text(origin, digest), encoding="utf-8")
-    print(f"wrote {args.output} ({len(tensors)} tensors, sha256 {hashlib.sha256(args.output.read_bytes()).hexdigest()})")
+    print(
+        f"wrote {args.output} ({len(tensors)} tensors, sha256 {hashlib.sha256(args.output.read_bytes()).hexdigest()})"
+    )
     print(f"wrote {licence}")
     return 0
 

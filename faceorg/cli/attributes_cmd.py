@@ -12,8 +12,11 @@ from faceorg.scan.attribute_pass import AttributePass, AttributeProgress
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("attributes", help="find glasses, hats, hair, open mouths ... in faces already scanned "
-                                          "(resumable; re-runs only faces an older attribute model saw)")
+    p = sub.add_parser(
+        "attributes",
+        help="find glasses, hats, hair, open mouths ... in faces already scanned "
+        "(resumable; re-runs only faces an older attribute model saw)",
+    )
     add_db_flag(p)
     add_json_flag(p)
     p.add_argument("--device", help="auto (default), cpu or cuda")
@@ -45,9 +48,17 @@ def run(args: argparse.Namespace) -> int:
         return 130
     finally:
         conn.close()
-    say(f"Done in {summary.seconds:.1f} s: attributes for {summary.done} faces, {summary.failed} photos unreadable "
-        f"(model {summary.model})")
+    say(
+        f"Done in {summary.seconds:.1f} s: attributes for {summary.done} faces, {summary.failed} photos unreadable "
+        f"(model {summary.model})"
+    )
     if args.json:
-        emit_json({"faces": summary.done, "unreadable": summary.failed, "seconds": round(summary.seconds, 3),
-                   "model": summary.model})
+        emit_json(
+            {
+                "faces": summary.done,
+                "unreadable": summary.failed,
+                "seconds": round(summary.seconds, 3),
+                "model": summary.model,
+            }
+        )
     return 0

@@ -12,7 +12,9 @@ from faceorg.store.db import connect
 
 
 def add_db_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="library file (default: the per-user library.db)")
+    parser.add_argument(
+        "--db", metavar="FILE", default=argparse.SUPPRESS, help="library file (default: the per-user library.db)"
+    )
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
@@ -20,9 +22,13 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from(args: argparse.Namespace) -> Config:
-    return load_config(db_path=getattr(args, "db", None), device=getattr(args, "device", None),
-                       embedder=getattr(args, "embedder", None), min_face_px=getattr(args, "min_face", None),
-                       detector=getattr(args, "detector", None))
+    return load_config(
+        db_path=getattr(args, "db", None),
+        device=getattr(args, "device", None),
+        embedder=getattr(args, "embedder", None),
+        min_face_px=getattr(args, "min_face", None),
+        detector=getattr(args, "detector", None),
+    )
 
 
 def open_library(args: argparse.Namespace) -> tuple[Config, sqlite3.Connection]:

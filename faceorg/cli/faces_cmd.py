@@ -16,9 +16,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_json_flag(p)
     p.add_argument("--embeddings", action="store_true", help="include the identity embedding of each face")
     p.add_argument("--device", help="auto (default), cpu or cuda")
-    p.add_argument("--embedder", help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)")
+    p.add_argument(
+        "--embedder",
+        help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)",
+    )
     p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
-    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)")
+    p.add_argument(
+        "--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)"
+    )
     p.set_defaults(run=run)
 
 
@@ -31,8 +36,14 @@ def run(args: argparse.Namespace) -> int:
     photo = FacePipeline(config_from(args)).run(path)
     width, height = photo.decoded.original_size
     if args.json:
-        emit_json({"path": str(path), "width": width, "height": height,
-                   "faces": [face_json(f, args.embeddings) for f in photo.records]})
+        emit_json(
+            {
+                "path": str(path),
+                "width": width,
+                "height": height,
+                "faces": [face_json(f, args.embeddings) for f in photo.records],
+            }
+        )
     else:
         print(f"{path} ({width}x{height}): {len(photo.records)} faces")
         for face in photo.records:

@@ -31,7 +31,8 @@ def filter_from(args: argparse.Namespace, conn) -> Filter:
     age_min, age_max = parse_age_range(args.age) if args.age else (None, None)
     return Filter(
         expressions=parse_expressions(args.expression) if args.expression else frozenset(),
-        age_min=age_min, age_max=age_max,
+        age_min=age_min,
+        age_max=age_max,
         attributes=parse_attributes(args.attr) if args.attr else (),
         person=resolve_person(conn, args.person) if args.person else None,
     )
@@ -40,8 +41,11 @@ def filter_from(args: argparse.Namespace, conn) -> Filter:
 def warn_untrusted(expressions: frozenset[str], rule: ExpressionRule) -> None:
     """The GUI does not offer these filters; the command line runs them but says why to doubt them."""
     for name in sorted(e for e in expressions if not rule.offered(e)):
-        print(f"note: the '{name}' filter was right less than {OFFER_PRECISION:.0%} of the time on labelled photos; "
-              "expect many wrong photos", file=sys.stderr)
+        print(
+            f"note: the '{name}' filter was right less than {OFFER_PRECISION:.0%} of the time on labelled photos; "
+            "expect many wrong photos",
+            file=sys.stderr,
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,10 +56,15 @@ def run(args: argparse.Namespace) -> int:
         matches = FaceIndex.load(conn).matches(flt)
         paths = {p.id: p.path for p in photo_rows(conn, [photo for photo, _ in matches])}
         if args.json:
-            emit_json([
-                {"path": paths[photo], "faces": [{"id": f.id, **face_json(f.record)} for f in face_repo.load(conn, faces)]}
-                for photo, faces in matches
-            ])
+            emit_json(
+                [
+                    {
+                        "path": paths[photo],
+                        "faces": [{"id": f.id, **face_json(f.record)} for f in face_repo.load(conn, faces)],
+                    }
+                    for photo, faces in matches
+                ]
+            )
         else:
             for photo, _ in matches:
                 print(paths[photo])

@@ -18,10 +18,15 @@ log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="faceorg", description="Find faces in your photos, group them into people, filter by expression, age and attributes.")
+    parser = argparse.ArgumentParser(
+        prog="faceorg",
+        description="Find faces in your photos, group them into people, filter by expression, age and attributes.",
+    )
     parser.add_argument("--version", action="version", version=f"faceorg {__version__}")
     parser.add_argument("--db", metavar="FILE", help="library file for the app (default: the per-user library.db)")
-    parser.add_argument("--selftest", action="store_true", help="check that every model loads and works on a sample photo, then exit")
+    parser.add_argument(
+        "--selftest", action="store_true", help="check that every model loads and works on a sample photo, then exit"
+    )
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub)

@@ -26,6 +26,8 @@ def run_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file} does not exist")
     config = config_from(args)
     target = import_checkpoint(args.file, config.user_models_dir)
-    say(f"Imported SwinFace into {target}. Run `faceorg attributes` to find the 40 attributes in every face "
-        "(faces analysed before are re-analysed with it).")
+    say(
+        f"Imported SwinFace into {target}. Run `faceorg attributes` to find the 40 attributes in every face "
+        "(faces analysed before are re-analysed with it)."
+    )
     return 0

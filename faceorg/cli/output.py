@@ -44,4 +44,6 @@ def face_json(face: FaceRecord, with_embedding: bool = False) -> dict[str, Any]:
 def face_line(face: FaceRecord) -> str:
     """One face as a human-readable line."""
     box = ", ".join(f"{v:.0f}" for v in face.box.as_list())
-    return "  ".join([f"[{box}] score {face.score:.2f}"] + [f"{label.lower()} {value}" for label, value in face_facts(face)])
+    return "  ".join(
+        [f"[{box}] score {face.score:.2f}"] + [f"{label.lower()} {value}" for label, value in face_facts(face)]
+    )

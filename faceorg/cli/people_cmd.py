@@ -32,11 +32,20 @@ def list_people(args: argparse.Namespace) -> int:
         unsorted = people.unsorted_face_ids(conn, include_background=args.background)
         paths = browse.face_photo_paths(conn, [f for ids in faces_of.values() for f in ids] + unsorted)
     if args.json:
-        emit_json({
-            "people": [{"id": p.id, "name": p.name, "hidden": p.hidden,
-                        "faces": [{"id": f, "photo": paths[f]} for f in faces_of[p.id]]} for p in everyone],
-            "unsorted": [{"id": f, "photo": paths[f]} for f in unsorted],
-        })
+        emit_json(
+            {
+                "people": [
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "hidden": p.hidden,
+                        "faces": [{"id": f, "photo": paths[f]} for f in faces_of[p.id]],
+                    }
+                    for p in everyone
+                ],
+                "unsorted": [{"id": f, "photo": paths[f]} for f in unsorted],
+            }
+        )
         return 0
     for p in everyone:
         if p.hidden and not args.hidden:
@@ -69,7 +78,9 @@ def _act(args: argparse.Namespace, library, conn: sqlite3.Connection) -> int:
             library.rename(pid, args.name).result()
         except decisions.NameTaken as taken:
             if not args.merge:
-                raise UsageError(f"{taken} — or repeat with --merge to merge person {pid} into {taken.owner.id}") from None
+                raise UsageError(
+                    f"{taken} — or repeat with --merge to merge person {pid} into {taken.owner.id}"
+                ) from None
             library.merge(taken.owner.id, [pid]).result()
             say(f"merged person {pid} into {taken.owner.label}")
             return 0
@@ -116,8 +127,10 @@ def recluster_cmd(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(report.__dict__)
     else:
-        say(f"re-clustered {report.faces} faces in {report.seconds:.2f} s: {report.clusters} clusters, "
-            f"{report.people_created} new people, {report.people_removed} removed, {report.unsorted} unsorted")
+        say(
+            f"re-clustered {report.faces} faces in {report.seconds:.2f} s: {report.clusters} clusters, "
+            f"{report.people_created} new people, {report.people_removed} removed, {report.unsorted} unsorted"
+        )
     return 0
 
 
@@ -148,7 +161,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_db_flag(p)
     add_json_flag(p)
     p.add_argument("--hidden", action="store_true", help="list hidden people too")
-    p.add_argument("--background", action="store_true", help="include background faces (tiny, blurred, turned away) in the unsorted ones")
+    p.add_argument(
+        "--background",
+        action="store_true",
+        help="include background faces (tiny, blurred, turned away) in the unsorted ones",
+    )
     p.set_defaults(run=list_people)
 
     person = sub.add_parser("person", help="name, merge, move, reject, hide or forget")
@@ -179,9 +196,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             a.add_argument("--yes", action="store_true", help="do not ask for confirmation")
         a.set_defaults(run=person_action)
 
-    for name, helptext, func in (("recluster", "group all faces into people again (keeps your decisions)", recluster_cmd),
-                                 ("undo", "undo the last people decision", undo_cmd),
-                                 ("history", "the people decisions, newest first", history_cmd)):
+    for name, helptext, func in (
+        ("recluster", "group all faces into people again (keeps your decisions)", recluster_cmd),
+        ("undo", "undo the last people decision", undo_cmd),
+        ("history", "the people decisions, newest first", history_cmd),
+    ):
         c = sub.add_parser(name, help=helptext)
         add_db_flag(c)
         add_json_flag(c)

@@ -28,8 +28,10 @@ class ProgressBar:
         self._last = now
         filled = int(self.width * p.done / p.total) if p.total else self.width
         bar = "#" * filled + "-" * (self.width - filled)
-        line = (f"[{bar}] {p.done}/{p.total} photos  {p.faces} faces  {p.failed} failed  "
-                f"elapsed {format_duration(p.elapsed)}  ETA {format_duration(p.eta)}")
+        line = (
+            f"[{bar}] {p.done}/{p.total} photos  {p.faces} faces  {p.failed} failed  "
+            f"elapsed {format_duration(p.elapsed)}  ETA {format_duration(p.eta)}"
+        )
         if self._tty:
             self.stream.write("\r" + line + ("\n" if final else ""))
         else:

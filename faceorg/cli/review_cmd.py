@@ -1,10 +1,10 @@
 """`faceorg review`: the "Is this Ada?" questions, and the answers to them.
 
-    faceorg review [--json]            the open questions, most confident first
-    faceorg review accept FACE         yes: the face is that person (confirmed)
-    faceorg review reject FACE         no: never offer that person for this face again
-    faceorg review same A B            yes to a merge suggestion: A and B are one person
-    faceorg review distinct A B        no to a merge suggestion: never offer the pair again
+faceorg review [--json]            the open questions, most confident first
+faceorg review accept FACE         yes: the face is that person (confirmed)
+faceorg review reject FACE         no: never offer that person for this face again
+faceorg review same A B            yes to a merge suggestion: A and B are one person
+faceorg review distinct A B        no to a merge suggestion: never offer the pair again
 """
 
 from __future__ import annotations

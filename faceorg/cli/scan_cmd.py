@@ -16,14 +16,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_db_flag(p)
     add_json_flag(p)
     p.add_argument("--device", help="auto (default), cpu or cuda")
-    p.add_argument("--embedder", help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)")
+    p.add_argument(
+        "--embedder",
+        help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)",
+    )
     p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
-    p.add_argument("--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)")
-    p.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
-                   help="run the models on Ray (pip install 'faceorg[cluster]'): alone, a local runtime on all cores; "
-                        "with auto or ray://host:10001, join that cluster")
-    p.add_argument("--attributes", action="store_true",
-                   help="then run the attribute pass (glasses, hats, hair ...; same as `faceorg attributes`)")
+    p.add_argument(
+        "--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)"
+    )
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="run the models on Ray (pip install 'faceorg[cluster]'): alone, a local runtime on all cores; "
+        "with auto or ray://host:10001, join that cluster",
+    )
+    p.add_argument(
+        "--attributes",
+        action="store_true",
+        help="then run the attribute pass (glasses, hats, hair ...; same as `faceorg attributes`)",
+    )
     p.set_defaults(run=run)
 
 
@@ -40,13 +53,17 @@ def _wait(future):
 
 def print_summary(summary: ScanSummary) -> None:
     if summary.resumed_grouped or summary.resumed_previews:
-        say(f"Finished what an interrupted scan left: {summary.resumed_grouped} faces grouped, "
-            f"{summary.resumed_previews} photos' previews made")
-    say(f"{'Cancelled' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
+        say(
+            f"Finished what an interrupted scan left: {summary.resumed_grouped} faces grouped, "
+            f"{summary.resumed_previews} photos' previews made"
+        )
+    say(
+        f"{'Cancelled' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
         f"{summary.scanned} photos scanned, {summary.unchanged} unchanged (skipped), "
         f"{summary.moved} moved or renamed, {summary.vanished} vanished, {summary.faces} faces found, "
         f"{summary.people_created} new people, "
-        f"{len(summary.failed)} failed")
+        f"{len(summary.failed)} failed"
+    )
     for path, reason in summary.failed:
         say(f"  failed: {path}: {reason}")
 
@@ -61,8 +78,13 @@ def run(args: argparse.Namespace) -> int:
         scanner_factory = ray_scanner_factory(ray_address, runtimes)
     try:
         with library_from(args, scanner_factory=scanner_factory) as library:
-            future = library.scan(args.paths, progress=ProgressBar(), on_wait=lambda: say(
-                "Another scan of this library is running; waiting for it to finish (Ctrl-C to stop waiting)..."))
+            future = library.scan(
+                args.paths,
+                progress=ProgressBar(),
+                on_wait=lambda: say(
+                    "Another scan of this library is running; waiting for it to finish (Ctrl-C to stop waiting)..."
+                ),
+            )
             try:
                 summary = _wait(future)
             except KeyboardInterrupt:  # Ctrl-C is Cancel: the scan stops after the photo it is storing

@@ -22,11 +22,17 @@ def run(args: argparse.Namespace) -> int:
     with closing(conn):
         s = stats(conn)
     if args.json:
-        emit_json({
-            "db": str(config.db_path), "photos": s.photos, "faces": s.faces, "failed": s.failed, "missing": s.missing,
-            "failures": [{"path": p, "reason": r} for p, r in s.failures],
-            "models": [{"versions": v, "photos": n} for v, n in s.model_sets],
-        })
+        emit_json(
+            {
+                "db": str(config.db_path),
+                "photos": s.photos,
+                "faces": s.faces,
+                "failed": s.failed,
+                "missing": s.missing,
+                "failures": [{"path": p, "reason": r} for p, r in s.failures],
+                "models": [{"versions": v, "photos": n} for v, n in s.model_sets],
+            }
+        )
         return 0
     print(f"library   {config.db_path}")
     print(f"photos    {s.photos}")

@@ -75,8 +75,12 @@ class RayScanner(Scanner):
             return Prepared(candidate, "fail", hash=digest, error=f"read: cannot read file: {error.strerror or error}")
         return Shipped(candidate, "analyse", hash=digest, data=data)
 
-    def _scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
-              should_stop: Callable[[], bool] = lambda: False) -> ScanSummary:
+    def _scan(
+        self,
+        roots: list[Path | str],
+        progress: ProgressCallback | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> ScanSummary:
         """Scanner.scan runs this under the library's scan lock, after finishing pending work."""
         started = time.perf_counter()
         summary = ScanSummary()

@@ -10,13 +10,46 @@ from __future__ import annotations
 from faceorg.core.errors import UsageError
 
 CELEBA_ATTRIBUTES: tuple[str, ...] = (
-    "5_o_Clock_Shadow", "Arched_Eyebrows", "Attractive", "Bags_Under_Eyes", "Bald", "Bangs",
-    "Big_Lips", "Big_Nose", "Black_Hair", "Blond_Hair", "Blurry", "Brown_Hair",
-    "Bushy_Eyebrows", "Chubby", "Double_Chin", "Eyeglasses", "Goatee", "Gray_Hair",
-    "Heavy_Makeup", "High_Cheekbones", "Male", "Mouth_Slightly_Open", "Mustache",
-    "Narrow_Eyes", "No_Beard", "Oval_Face", "Pale_Skin", "Pointy_Nose", "Receding_Hairline",
-    "Rosy_Cheeks", "Sideburns", "Smiling", "Straight_Hair", "Wavy_Hair", "Wearing_Earrings",
-    "Wearing_Hat", "Wearing_Lipstick", "Wearing_Necklace", "Wearing_Necktie", "Young",
+    "5_o_Clock_Shadow",
+    "Arched_Eyebrows",
+    "Attractive",
+    "Bags_Under_Eyes",
+    "Bald",
+    "Bangs",
+    "Big_Lips",
+    "Big_Nose",
+    "Black_Hair",
+    "Blond_Hair",
+    "Blurry",
+    "Brown_Hair",
+    "Bushy_Eyebrows",
+    "Chubby",
+    "Double_Chin",
+    "Eyeglasses",
+    "Goatee",
+    "Gray_Hair",
+    "Heavy_Makeup",
+    "High_Cheekbones",
+    "Male",
+    "Mouth_Slightly_Open",
+    "Mustache",
+    "Narrow_Eyes",
+    "No_Beard",
+    "Oval_Face",
+    "Pale_Skin",
+    "Pointy_Nose",
+    "Receding_Hairline",
+    "Rosy_Cheeks",
+    "Sideburns",
+    "Smiling",
+    "Straight_Hair",
+    "Wavy_Hair",
+    "Wearing_Earrings",
+    "Wearing_Hat",
+    "Wearing_Lipstick",
+    "Wearing_Necklace",
+    "Wearing_Necktie",
+    "Young",
 )
 
 DERIVED: dict[str, str] = {
@@ -33,14 +66,37 @@ def canonical_attribute(name: str) -> str:
     try:
         return _BY_LOWER[name.strip().lower()]
     except KeyError:
-        raise UsageError(f"unknown attribute {name!r}; attributes use CelebA names such as {', '.join(sorted(DERIVED))}") from None
+        raise UsageError(
+            f"unknown attribute {name!r}; attributes use CelebA names such as {', '.join(sorted(DERIVED))}"
+        ) from None
 
 
 ATTRIBUTE_GROUPS: dict[str, tuple[str, ...]] = {
-    "Accessories": ("Eyeglasses", "Wearing_Hat", "Wearing_Earrings", "Wearing_Necklace", "Wearing_Necktie",
-                    "Wearing_Lipstick", "Heavy_Makeup"),
-    "Hair": ("Bald", "Bangs", "Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair", "Receding_Hairline",
-             "Straight_Hair", "Wavy_Hair", "Sideburns", "5_o_Clock_Shadow", "Goatee", "Mustache", "No_Beard"),
+    "Accessories": (
+        "Eyeglasses",
+        "Wearing_Hat",
+        "Wearing_Earrings",
+        "Wearing_Necklace",
+        "Wearing_Necktie",
+        "Wearing_Lipstick",
+        "Heavy_Makeup",
+    ),
+    "Hair": (
+        "Bald",
+        "Bangs",
+        "Black_Hair",
+        "Blond_Hair",
+        "Brown_Hair",
+        "Gray_Hair",
+        "Receding_Hairline",
+        "Straight_Hair",
+        "Wavy_Hair",
+        "Sideburns",
+        "5_o_Clock_Shadow",
+        "Goatee",
+        "Mustache",
+        "No_Beard",
+    ),
     "Expression": ("Smiling", "Mouth_Slightly_Open", "Eyes_Closed"),
 }
 """Filter-bar groups; every other attribute (Male, Young, Big_Nose, ...) is under "Face"."""

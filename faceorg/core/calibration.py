@@ -85,8 +85,9 @@ def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
     return float(grid[int(np.argmin(nll))])
 
 
-def filter_precision(probabilities: np.ndarray, labels: np.ndarray, cls: int,
-                     threshold: float) -> tuple[float, float, int]:
+def filter_precision(
+    probabilities: np.ndarray, labels: np.ndarray, cls: int, threshold: float
+) -> tuple[float, float, int]:
     """(precision, recall, count) of 'top expression is cls with probability >= threshold'."""
     chosen = (probabilities.argmax(axis=1) == cls) & (probabilities[:, cls] >= threshold)
     tp = int(np.sum(chosen & (labels == cls)))
@@ -218,8 +219,11 @@ def fit_age(predicted: np.ndarray, truth: np.ndarray, knots: int = 24, max_bias:
     for weight in np.linspace(0, 1, 21):
         mapped_knots = weight * inverse + (1 - weight) * forward
         error = np.interp(predicted, at, mapped_knots) - truth
-        worst = max(abs(error[(truth >= lo) & (truth <= hi)].mean()) for lo, hi in AGE_BANDS
-                    if np.any((truth >= lo) & (truth <= hi)))
+        worst = max(
+            abs(error[(truth >= lo) & (truth <= hi)].mean())
+            for lo, hi in AGE_BANDS
+            if np.any((truth >= lo) & (truth <= hi))
+        )
         score = (worst > max_bias, np.mean(np.abs(error)))
         if best is None or score < best[0]:
             best = (score, weight, mapped_knots)
@@ -227,10 +231,12 @@ def fit_age(predicted: np.ndarray, truth: np.ndarray, knots: int = 24, max_bias:
     mapped = np.interp(predicted, at, mapped_knots)
     ratio = np.log1p(truth) - np.log1p(mapped)
     tail = (1 - AGE_COVERAGE) / 2
-    return {"knots": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(at, mapped_knots)],
-            "inverse_weight": round(float(weight), 2),
-            "log_low": round(float(np.quantile(ratio, tail)), 4),
-            "log_high": round(float(np.quantile(ratio, 1 - tail)), 4)}
+    return {
+        "knots": [[round(float(a), 3), round(float(b), 3)] for a, b in zip(at, mapped_knots)],
+        "inverse_weight": round(float(weight), 2),
+        "log_low": round(float(np.quantile(ratio, tail)), 4),
+        "log_high": round(float(np.quantile(ratio, 1 - tail)), 4),
+    }
 
 
 def apply_age(predicted: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -26,7 +26,13 @@ class Filter:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.expressions or self.age_min is not None or self.age_max is not None or self.attributes or self.person is not None)
+        return not (
+            self.expressions
+            or self.age_min is not None
+            or self.age_max is not None
+            or self.attributes
+            or self.person is not None
+        )
 
 
 def parse_expressions(text: str) -> frozenset[str]:
@@ -71,19 +77,31 @@ def parse_attributes(text: str) -> tuple[tuple[str, bool], ...]:
 
 def filter_to_dict(flt: Filter) -> dict:
     """A filter as plain JSON data (saved filters)."""
-    return {"expressions": sorted(flt.expressions), "age_min": flt.age_min, "age_max": flt.age_max,
-            "attributes": [[name, present] for name, present in flt.attributes], "person": flt.person}
+    return {
+        "expressions": sorted(flt.expressions),
+        "age_min": flt.age_min,
+        "age_max": flt.age_max,
+        "attributes": [[name, present] for name, present in flt.attributes],
+        "person": flt.person,
+    }
 
 
 def filter_from_dict(data: dict) -> Filter:
-    return Filter(expressions=frozenset(data.get("expressions", ())), age_min=data.get("age_min"), age_max=data.get("age_max"),
-                  attributes=tuple((str(n), bool(p)) for n, p in data.get("attributes", ())), person=data.get("person"))
+    return Filter(
+        expressions=frozenset(data.get("expressions", ())),
+        age_min=data.get("age_min"),
+        age_max=data.get("age_max"),
+        attributes=tuple((str(n), bool(p)) for n, p in data.get("attributes", ())),
+        person=data.get("person"),
+    )
 
 
 def describe_filter(flt: Filter) -> str:
     """A short human description, used as a saved filter's default name."""
     parts = [", ".join(sorted(flt.expressions))] if flt.expressions else []
     if flt.age_min is not None or flt.age_max is not None:
-        parts.append(f"age {'' if flt.age_min is None else int(flt.age_min)}–{'' if flt.age_max is None else int(flt.age_max)}")
+        parts.append(
+            f"age {'' if flt.age_min is None else int(flt.age_min)}–{'' if flt.age_max is None else int(flt.age_max)}"
+        )
     parts += [("" if present else "not ") + name.replace("_", " ") for name, present in flt.attributes]
     return "; ".join(parts) or "Everything"

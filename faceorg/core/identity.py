@@ -18,4 +18,3 @@ ASSIGN_DISTANCE = 0.05
 """A new face joins the one person that has a face this close (people.assign): below the
 closest strangers of deepface (0.067) and near the closest of LFW (0.043); the regrouping
 after a scan (average linkage, people.cluster) has the last word."""
-

@@ -20,7 +20,7 @@ def roc_auc(distances: np.ndarray, same: np.ndarray) -> float:
     values = np.concatenate([pos, neg])[order]
     ranks[order] = _average_ranks(values)
     # AUC = P(d_pos < d_neg): count, for each negative, the positives ranked below it
-    neg_ranks = ranks[len(pos):]
+    neg_ranks = ranks[len(pos) :]
     return float((neg_ranks.sum() - len(neg) * (len(neg) + 1) / 2) / (len(pos) * len(neg)))
 
 
@@ -31,7 +31,7 @@ def _average_ranks(sorted_values: np.ndarray) -> np.ndarray:
         end = start
         while end + 1 < len(sorted_values) and sorted_values[end + 1] == sorted_values[start]:
             end += 1
-        ranks[start:end + 1] = (start + end + 2) / 2
+        ranks[start : end + 1] = (start + end + 2) / 2
         start = end + 1
     return ranks
 

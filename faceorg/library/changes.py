@@ -18,5 +18,10 @@ class OpChanges:
         return self.faces or self.photos
 
     def __or__(self, other: OpChanges) -> OpChanges:
-        return OpChanges(self.people or other.people, self.faces or other.faces, self.photos or other.photos,
-                         other.message or self.message, self.undoable or other.undoable)
+        return OpChanges(
+            self.people or other.people,
+            self.faces or other.faces,
+            self.photos or other.photos,
+            other.message or self.message,
+            self.undoable or other.undoable,
+        )

@@ -100,8 +100,12 @@ class Library:
         return self.submit(operation, atomic).result()
 
     # -- scanning ------------------------------------------------------------------
-    def scan(self, paths: list[str | Path], progress: Callable[[ScanProgress], None] | None = None,
-             on_wait: Callable[[], None] | None = None) -> Future:
+    def scan(
+        self,
+        paths: list[str | Path],
+        progress: Callable[[ScanProgress], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> Future:
         """Scan on the writer; between photos it lets queued operations through and obeys
         `control` (pause, cancel). `on_wait` hears if another process's scan of this library
         must finish first. The future holds the ScanSummary."""
@@ -113,8 +117,9 @@ class Library:
                 return self.control.checkpoint(self._writer.run_pending)
 
             try:
-                summary = self._scanner_for(conn).scan(paths, progress=progress, should_stop=between_photos,
-                                                       on_wait=on_wait)
+                summary = self._scanner_for(conn).scan(
+                    paths, progress=progress, should_stop=between_photos, on_wait=on_wait
+                )
             finally:
                 self._changed(OpChanges(people=True, faces=True, photos=True))
             return summary

@@ -123,5 +123,6 @@ def remove_folder(conn: sqlite3.Connection, folder_id: int, cache: CachePaths):
 
 def recluster(conn: sqlite3.Connection):
     report = regroup(conn)
-    return report, OpChanges(people=True, faces=True,
-                             message=f"People regrouped: {report.clusters} groups, {report.unsorted} unsorted faces")
+    return report, OpChanges(
+        people=True, faces=True, message=f"People regrouped: {report.clusters} groups, {report.unsorted} unsorted faces"
+    )

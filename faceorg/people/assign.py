@@ -31,19 +31,21 @@ def photo_mates(conn: sqlite3.Connection, face_ids: list[int]) -> tuple[dict[int
     photo: dict[int, int] = {}
     taken: dict[int, set[int]] = {}
     for start in range(0, len(face_ids), 900):
-        chunk = face_ids[start:start + 900]
+        chunk = face_ids[start : start + 900]
         marks = ",".join("?" * len(chunk))
         photo.update(conn.execute(f"SELECT id, photo_id FROM faces WHERE id IN ({marks})", chunk).fetchall())
         for face_id, person_id in conn.execute(
             f"""SELECT f.id, g.person_id FROM faces f JOIN faces g ON g.photo_id = f.photo_id AND g.id != f.id
-                WHERE f.id IN ({marks}) AND g.person_id IS NOT NULL""", chunk
+                WHERE f.id IN ({marks}) AND g.person_id IS NOT NULL""",
+            chunk,
         ):
             taken.setdefault(face_id, set()).add(person_id)
     return photo, taken
 
 
-def assign_faces(conn: sqlite3.Connection, index: IdentityIndex, face_ids: list[int],
-                 threshold: float = ASSIGN_DISTANCE) -> int:
+def assign_faces(
+    conn: sqlite3.Connection, index: IdentityIndex, face_ids: list[int], threshold: float = ASSIGN_DISTANCE
+) -> int:
     """Give each unsorted face among `face_ids` its one close person; returns how many were placed."""
     if not face_ids:
         return 0

@@ -35,7 +35,9 @@ def iou(a: Box, b: Box) -> float:
 def remember(conn: sqlite3.Connection, photo_id: int) -> list[OldFace]:
     """What the user's decisions left on a photo's faces, before they are replaced."""
     old = []
-    for row in conn.execute("SELECT id, x1, y1, x2, y2, person_id, assigned_by, forgotten FROM faces WHERE photo_id = ?", (photo_id,)):
+    for row in conn.execute(
+        "SELECT id, x1, y1, x2, y2, person_id, assigned_by, forgotten FROM faces WHERE photo_id = ?", (photo_id,)
+    ):
         rejected = tuple(r[0] for r in conn.execute("SELECT person_id FROM rejections WHERE face_id = ?", (row[0],)))
         old.append(OldFace(Box(*row[1:5]), row[5], row[6], bool(row[7]), rejected))
     return [f for f in old if f.person_id is not None or f.forgotten or f.rejected]
@@ -50,5 +52,9 @@ def carry_over(conn: sqlite3.Connection, old: list[OldFace], new: list[tuple[int
         if best.forgotten:
             wipe_biometrics(conn, [face_id])
             continue
-        conn.execute("UPDATE faces SET person_id = ?, assigned_by = ? WHERE id = ?", (best.person_id, best.assigned_by, face_id))
-        conn.executemany("INSERT OR IGNORE INTO rejections(face_id, person_id) VALUES (?, ?)", [(face_id, p) for p in best.rejected])
+        conn.execute(
+            "UPDATE faces SET person_id = ?, assigned_by = ? WHERE id = ?", (best.person_id, best.assigned_by, face_id)
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO rejections(face_id, person_id) VALUES (?, ?)", [(face_id, p) for p in best.rejected]
+        )

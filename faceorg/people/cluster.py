@@ -86,8 +86,12 @@ class Constraints:
 
     def subset(self, rows: np.ndarray) -> Constraints:
         where = {int(r): k for k, r in enumerate(rows)}
-        return Constraints(self.photo[rows], self.anchor[rows], self.weak[rows],
-                           [(where[r], p) for r, p in self.rejected if r in where])
+        return Constraints(
+            self.photo[rows],
+            self.anchor[rows],
+            self.weak[rows],
+            [(where[r], p) for r, p in self.rejected if r in where],
+        )
 
 
 def same_person_graph(vectors: np.ndarray, params: ClusterParams):
@@ -108,7 +112,7 @@ def same_person_graph(vectors: np.ndarray, params: ClusterParams):
     with torch.inference_mode():
         for members, candidates in _comparisons(data, params):
             for start in range(0, len(members), params.block):
-                part = members[start:start + params.block]
+                part = members[start : start + params.block]
                 r, c = torch.nonzero(data[part] @ data[candidates].T > 1.0 - params.reach, as_tuple=True)
                 rows.append(part[r].numpy())
                 cols.append(candidates[c].numpy())
@@ -128,7 +132,7 @@ def _comparisons(data, params: ClusterParams):
         return
     centroids = _kmeans(data, int(np.sqrt(n)), params)
     probe = min(params.probe, len(centroids))
-    near = torch.cat([torch.topk(data[s:s + 65536] @ centroids.T, probe, dim=1).indices for s in range(0, n, 65536)])
+    near = torch.cat([torch.topk(data[s : s + 65536] @ centroids.T, probe, dim=1).indices for s in range(0, n, 65536)])
     members_of = _by_cell(near[:, :1], len(centroids))
     askers_of = _by_cell(near, len(centroids))
     for c in range(len(centroids)):
@@ -172,8 +176,6 @@ def _canonical(vectors: np.ndarray) -> np.ndarray:
     return np.argsort(vectors @ direction, kind="stable")
 
 
-
-
 def _cannot_links(part: np.ndarray, constraints: Constraints) -> np.ndarray:
     """A boolean matrix over the part: True where two faces must stay apart."""
     photo, anchor = constraints.photo[part], constraints.anchor[part]
@@ -189,8 +191,9 @@ def _cannot_links(part: np.ndarray, constraints: Constraints) -> np.ndarray:
     return cannot
 
 
-def _linkage(part: np.ndarray, vectors: np.ndarray, constraints: Constraints,
-             params: ClusterParams) -> list[np.ndarray]:
+def _linkage(
+    part: np.ndarray, vectors: np.ndarray, constraints: Constraints, params: ClusterParams
+) -> list[np.ndarray]:
     """Average linkage over one part, cut at `merge_distance`, cannot-links obeyed."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
@@ -224,8 +227,9 @@ def _parts(rows: np.ndarray, vectors: np.ndarray, params: ClusterParams) -> list
     return found
 
 
-def _attach(groups: list[np.ndarray], weak: np.ndarray, vectors: np.ndarray, constraints: Constraints,
-            params: ClusterParams) -> list[np.ndarray]:
+def _attach(
+    groups: list[np.ndarray], weak: np.ndarray, vectors: np.ndarray, constraints: Constraints, params: ClusterParams
+) -> list[np.ndarray]:
     """Each weak face joins the group of its nearest strong face, if close enough and allowed."""
     if not len(weak) or not groups:
         return groups
@@ -241,8 +245,9 @@ def _attach(groups: list[np.ndarray], weak: np.ndarray, vectors: np.ndarray, con
     return [np.concatenate([g, np.array(extra.get(k, []), dtype=np.int64)]) for k, g in enumerate(groups)]
 
 
-def cluster(embeddings: np.ndarray, params: ClusterParams = ClusterParams(),
-            constraints: Constraints | None = None) -> np.ndarray:
+def cluster(
+    embeddings: np.ndarray, params: ClusterParams = ClusterParams(), constraints: Constraints | None = None
+) -> np.ndarray:
     """A label per row (0..k-1, or NOISE); the same vectors and constraints always give the same groups."""
     vectors = np.asarray(embeddings, dtype=np.float32)
     n = len(vectors)

@@ -29,8 +29,10 @@ class NameTaken(DecisionError):
     """The name belongs to another person; merging the two is the likely wish."""
 
     def __init__(self, name: str, owner: Person):
-        super().__init__(f"the name {name!r} is already used by person {owner.id}; merge them instead "
-                         f"(faceorg person merge {owner.id} <id>)")
+        super().__init__(
+            f"the name {name!r} is already used by person {owner.id}; merge them instead "
+            f"(faceorg person merge {owner.id} <id>)"
+        )
         self.owner = owner
 
 
@@ -82,7 +84,9 @@ def merge(conn: sqlite3.Connection, target_id: int, source_ids: Iterable[int]) -
         target = _require_person(conn, target_id)
         named = [p for p in (_require_person(conn, s) for s in sources) if p.name]
         if target.name and named:
-            raise DecisionError(f"{target.name!r} and {named[0].name!r} are both named; rename one first if they are the same person")
+            raise DecisionError(
+                f"{target.name!r} and {named[0].name!r} are both named; rename one first if they are the same person"
+            )
         faces = [f for pid in [target_id, *sources] for f in people.face_ids(conn, pid)]
         rejected = [f for pid in sources for f in people.rejections_of(conn, pid)]
         before = history.snapshot(conn, [target_id, *sources], faces + rejected)
@@ -164,7 +168,9 @@ def reject(conn: sqlite3.Connection, face_ids: Iterable[int]) -> None:
                 people.reject(conn, face, person)
         people.assign(conn, faces, None, None)
         refresh_covers(conn, owners)
-        history.record(conn, "reject", f"removed {len(faces)} face(s) from {', '.join(map(str, sorted(set(owners))))}", before)
+        history.record(
+            conn, "reject", f"removed {len(faces)} face(s) from {', '.join(map(str, sorted(set(owners))))}", before
+        )
 
 
 def hide(conn: sqlite3.Connection, person_id: int, hidden: bool = True) -> None:
@@ -194,8 +200,13 @@ def forget(conn: sqlite3.Connection, person_id: int, cache: CachePaths) -> int:
         wipe_biometrics(conn, faces)
         people.delete(conn, person_id)
         gone = history.forget_person(conn, person_id, person.name)
-        history.record(conn, "forget", f"forgot {'a person' if person.name else person.label} ({len(faces)} faces)",
-                       {"person": person_id, "people": sorted(gone)}, undoable=False)
+        history.record(
+            conn,
+            "forget",
+            f"forgot {'a person' if person.name else person.label} ({len(faces)} faces)",
+            {"person": person_id, "people": sorted(gone)},
+            undoable=False,
+        )
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no copy of the old pages stays in the WAL file
     cache.remove_crops(faces)
     return len(faces)

@@ -16,7 +16,9 @@ class IdentityIndex:
     def __init__(self, face_ids: np.ndarray, person_ids: np.ndarray, vectors: np.ndarray):
         self.face_ids = face_ids.astype(np.int64)
         self.person_ids = person_ids.astype(np.int64)
-        self.vectors = vectors.astype(np.float32).reshape(len(face_ids), -1) if len(face_ids) else np.zeros((0, 128), np.float32)
+        self.vectors = (
+            vectors.astype(np.float32).reshape(len(face_ids), -1) if len(face_ids) else np.zeros((0, 128), np.float32)
+        )
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> IdentityIndex:
@@ -34,7 +36,9 @@ class IdentityIndex:
         self.person_ids = np.concatenate([self.person_ids, np.asarray(person_ids, dtype=np.int64)])
         self.vectors = np.concatenate([self.vectors, np.asarray(vectors, dtype=np.float32)])
 
-    def best_people(self, vectors: np.ndarray, threshold: float, excluded: list[set[int]] | None = None) -> list[int | None]:
+    def best_people(
+        self, vectors: np.ndarray, threshold: float, excluded: list[set[int]] | None = None
+    ) -> list[int | None]:
         """For each vector, the one person with a face closer than `threshold`, if exactly one
         person has such a face (one matrix product for the whole batch).
 

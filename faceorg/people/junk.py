@@ -66,13 +66,16 @@ def background_reasons(score: float, quality: dict[str, float], rules: JunkRules
 def is_weak(quality: dict[str, float], rules: WeakRules | None = None) -> bool:
     """Small, soft or turned: good enough to keep, not to vouch for others."""
     rules = rules or WeakRules()
-    return (quality.get("side_px", rules.max_side_px) < rules.max_side_px
-            or quality.get("sharpness", rules.sharpness) < rules.sharpness
-            or quality.get("yaw", 0.0) > rules.yaw)
+    return (
+        quality.get("side_px", rules.max_side_px) < rules.max_side_px
+        or quality.get("sharpness", rules.sharpness) < rules.sharpness
+        or quality.get("yaw", 0.0) > rules.yaw
+    )
 
 
-def mark_background(conn: sqlite3.Connection, faces: list[tuple[int, FaceRecord]],
-                    rules: JunkRules = JunkRules()) -> int:
+def mark_background(
+    conn: sqlite3.Connection, faces: list[tuple[int, FaceRecord]], rules: JunkRules = JunkRules()
+) -> int:
     """Flag the background faces among freshly stored ones; returns how many."""
     flagged = [face_id for face_id, record in faces if background_reasons(record.score, record.quality, rules)]
     conn.executemany("UPDATE faces SET background = 1 WHERE id = ?", [(i,) for i in flagged])

@@ -48,8 +48,17 @@ Placement = dict[int, tuple[int | None, AssignedBy | None]]
 """face id -> (person id or None for a person still to create, how it got there)."""
 
 
-def _place_cluster(members: list[int], X: np.ndarray, rows: dict[int, int], current: dict, anchors: dict[int, int],
-                   rejected: set[tuple[int, int]], taken: set[int], placement: Placement, new_groups: list[list[int]]) -> None:
+def _place_cluster(
+    members: list[int],
+    X: np.ndarray,
+    rows: dict[int, int],
+    current: dict,
+    anchors: dict[int, int],
+    rejected: set[tuple[int, int]],
+    taken: set[int],
+    placement: Placement,
+    new_groups: list[list[int]],
+) -> None:
     anchored = [m for m in members if m in anchors]
     if anchored:
         anchor_vectors = X[[rows[a] for a in anchored]]
@@ -85,12 +94,14 @@ def _around(ids: np.ndarray, X: np.ndarray, current: dict, faces: list[int], par
     data = torch.from_numpy(np.ascontiguousarray(X))
     with torch.inference_mode():
         for start in range(0, len(seeds), params.block):
-            linked |= (data[seeds[start:start + params.block]] @ data.T > 1.0 - params.reach).any(dim=0).numpy()
+            linked |= (data[seeds[start : start + params.block]] @ data.T > 1.0 - params.reach).any(dim=0).numpy()
     touched = set(person[linked].tolist()) - {-1}
     return np.flatnonzero(linked | np.isin(person, list(touched)))
 
 
-def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams(), around: list[int] | None = None) -> ReclusterReport:
+def recluster(
+    conn: sqlite3.Connection, params: ClusterParams = ClusterParams(), around: list[int] | None = None
+) -> ReclusterReport:
     """Group every eligible face again (or, after a scan, just what its new faces can
     affect), keeping every decision the user made."""
     started = time.perf_counter()
@@ -132,13 +143,14 @@ def recluster(conn: sqlite3.Connection, params: ClusterParams = ClusterParams(),
     return report
 
 
-def _constraints(conn: sqlite3.Connection, id_list: list[int], anchors: dict[int, int],
-                 rejected: set[tuple[int, int]]) -> Constraints:
+def _constraints(
+    conn: sqlite3.Connection, id_list: list[int], anchors: dict[int, int], rejected: set[tuple[int, int]]
+) -> Constraints:
     """The photo, confirmed person and weakness of each face, and the rejections, as rows."""
     photo: dict[int, int] = {}
     weak: dict[int, bool] = {}
     for start in range(0, len(id_list), 900):
-        chunk = id_list[start:start + 900]
+        chunk = id_list[start : start + 900]
         for face, photo_id, quality in conn.execute(
             f"SELECT id, photo_id, quality FROM faces WHERE id IN ({','.join('?' * len(chunk))})", chunk
         ):

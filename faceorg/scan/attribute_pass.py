@@ -68,8 +68,11 @@ class AttributePass:
     def pending(self) -> int:
         return attribute_values.pending_count(self.conn, self.model.version)
 
-    def run(self, progress: Callable[[AttributeProgress], None] | None = None,
-            should_stop: Callable[[], bool] = lambda: False) -> AttributeSummary:
+    def run(
+        self,
+        progress: Callable[[AttributeProgress], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> AttributeSummary:
         started = time.perf_counter()
         summary = AttributeSummary(model=self.model.version)
         total = self.pending()

@@ -53,8 +53,9 @@ def face_crop(image: np.ndarray, box: Box, scale: float, side: int) -> Image.Ima
     return picture.resize((side, side), Image.Resampling.BILINEAR)
 
 
-def encode_previews(image: np.ndarray, scale: float, boxes: list[Box], thumb_px: int,
-                    crop_px: int) -> tuple[bytes, list[bytes]]:
+def encode_previews(
+    image: np.ndarray, scale: float, boxes: list[Box], thumb_px: int, crop_px: int
+) -> tuple[bytes, list[bytes]]:
     """The thumbnail and one crop per box as JPEG bytes: made where the pixels are (a Ray worker too)."""
     return jpeg_bytes(thumbnail(image, thumb_px)), [jpeg_bytes(face_crop(image, b, scale, crop_px)) for b in boxes]
 
@@ -65,7 +66,14 @@ def save_previews(cache: CachePaths, content_hash: str, thumb: bytes, crops: lis
         save_bytes(crop, cache.crop(face_id))
 
 
-def write_previews(cache: CachePaths, content_hash: str, image: np.ndarray, scale: float,
-                   faces: list[tuple[int, Box]], thumb_px: int, crop_px: int) -> None:
+def write_previews(
+    cache: CachePaths,
+    content_hash: str,
+    image: np.ndarray,
+    scale: float,
+    faces: list[tuple[int, Box]],
+    thumb_px: int,
+    crop_px: int,
+) -> None:
     thumb, crops = encode_previews(image, scale, [box for _, box in faces], thumb_px, crop_px)
     save_previews(cache, content_hash, thumb, [(face_id, crop) for (face_id, _), crop in zip(faces, crops)])

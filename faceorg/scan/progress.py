@@ -40,10 +40,15 @@ class ScanSummary:
 
     def as_dict(self) -> dict:
         return {
-            "scanned": self.scanned, "unchanged": self.unchanged, "moved": self.moved,
-            "vanished": self.vanished, "faces": self.faces, "people_created": self.people_created,
+            "scanned": self.scanned,
+            "unchanged": self.unchanged,
+            "moved": self.moved,
+            "vanished": self.vanished,
+            "faces": self.faces,
+            "people_created": self.people_created,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
-            "seconds": round(self.seconds, 3), "cancelled": self.cancelled,
+            "seconds": round(self.seconds, 3),
+            "cancelled": self.cancelled,
             "resumed": {"grouped_faces": self.resumed_grouped, "previews": self.resumed_previews},
             "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
         }

@@ -71,13 +71,19 @@ def remake_previews(conn: sqlite3.Connection, config: Config, cache: CachePaths)
     cannot be read any more just stays without them (its row says what it holds)."""
     made = 0
     for photo_id, path, content_hash in conn.execute(
-            "SELECT p.id, p.path, p.hash FROM pending_previews q JOIN photos p ON p.id = q.photo_id").fetchall():
-        faces = [(r[0], Box(r[1], r[2], r[3], r[4])) for r in conn.execute(
-            "SELECT id, x1, y1, x2, y2 FROM faces WHERE photo_id = ? AND forgotten = 0", (photo_id,))]
+        "SELECT p.id, p.path, p.hash FROM pending_previews q JOIN photos p ON p.id = q.photo_id"
+    ).fetchall():
+        faces = [
+            (r[0], Box(r[1], r[2], r[3], r[4]))
+            for r in conn.execute(
+                "SELECT id, x1, y1, x2, y2 FROM faces WHERE photo_id = ? AND forgotten = 0", (photo_id,)
+            )
+        ]
         try:
             decoded = decode(path_on_disk(path), config.detect_max_side)
-            write_previews(cache, content_hash, decoded.image, decoded.scale, faces, config.thumbnail_px,
-                           config.crop_px)
+            write_previews(
+                cache, content_hash, decoded.image, decoded.scale, faces, config.thumbnail_px, config.crop_px
+            )
             made += 1
         except (OSError, ValueError):
             pass

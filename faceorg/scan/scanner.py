@@ -84,9 +84,14 @@ class Prepared:
 class Scanner:
     """Runs scans against one library connection; owns its pipeline once one is needed."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config,
-                 pipeline_factory: Callable[[], FacePipeline] | None = None, update_people: bool = True,
-                 cache: CachePaths | None = None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        pipeline_factory: Callable[[], FacePipeline] | None = None,
+        update_people: bool = True,
+        cache: CachePaths | None = None,
+    ):
         self.conn = conn
         self.update_people = update_people
         self._index: IdentityIndex | None = None
@@ -140,9 +145,13 @@ class Scanner:
         return Prepared(candidate, "analyse", hash=digest, decoded=decoded, decode_seconds=time.perf_counter() - start)
 
     # -- the owning thread: models and SQLite --------------------------------------
-    def scan(self, roots: list[Path | str], progress: ProgressCallback | None = None,
-             should_stop: Callable[[], bool] = lambda: False,
-             on_wait: Callable[[], None] | None = None) -> ScanSummary:
+    def scan(
+        self,
+        roots: list[Path | str],
+        progress: ProgressCallback | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+        on_wait: Callable[[], None] | None = None,
+    ) -> ScanSummary:
         """Scan `roots`; raises `LibraryWriteError` (everything stored so far kept) if the library fails.
 
         One scan at a time per library: a second waits for the first (telling `on_wait`),
@@ -159,8 +168,9 @@ class Scanner:
         summary.people_created += resumed.people_created
         return summary
 
-    def _scan(self, roots: list[Path | str], progress: ProgressCallback | None,
-              should_stop: Callable[[], bool]) -> ScanSummary:
+    def _scan(
+        self, roots: list[Path | str], progress: ProgressCallback | None, should_stop: Callable[[], bool]
+    ) -> ScanSummary:
         started = time.perf_counter()
         summary = ScanSummary()
         self._stage_base = dict(self._pipeline.stage_seconds) if self._pipeline is not None else {}
@@ -170,15 +180,20 @@ class Scanner:
 
         def report(current: str) -> None:
             if progress:
-                progress(ScanProgress(self._done, total, summary.faces, len(summary.failed),
-                                      time.perf_counter() - started, current))
+                progress(
+                    ScanProgress(
+                        self._done, total, summary.faces, len(summary.failed), time.perf_counter() - started, current
+                    )
+                )
 
         report("")
         workers = self.config.decode_workers or min(4, (os.cpu_count() or 1) + 1)
         pending: list[tuple[Prepared, PhotoFaces]] = []
         waiting: list[Prepared] = []
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faceorg-decode") as pool, \
-                ThreadPoolExecutor(max_workers=1, thread_name_prefix="faceorg-previews") as self._preview_pool:
+        with (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="faceorg-decode") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="faceorg-previews") as self._preview_pool,
+        ):
             queue: deque[Future[Prepared]] = deque()
             items = iter(plan.candidates)
             try:
@@ -246,7 +261,9 @@ class Scanner:
     def _detect(self, prepared: list[Prepared], summary: ScanSummary) -> list[tuple[Prepared, PhotoFaces]]:
         if not prepared:
             return []
-        summary.stage_seconds["decode"] = summary.stage_seconds.get("decode", 0.0) + sum(p.decode_seconds for p in prepared)
+        summary.stage_seconds["decode"] = summary.stage_seconds.get("decode", 0.0) + sum(
+            p.decode_seconds for p in prepared
+        )
         return self._detect_batch(prepared, summary)
 
     def _detect_batch(self, prepared: list[Prepared], summary: ScanSummary) -> list[tuple[Prepared, PhotoFaces]]:
@@ -290,7 +307,10 @@ class Scanner:
         c = prepared.candidate
         decoded = prepared.decoded
         return FileFacts(
-            path=path_text(c.path), size=c.size, mtime=c.mtime, hash=prepared.hash,
+            path=path_text(c.path),
+            size=c.size,
+            mtime=c.mtime,
+            hash=prepared.hash,
             width=decoded.original_size[0] if decoded else None,
             height=decoded.original_size[1] if decoded else None,
             taken_at=decoded.taken_at if decoded else None,
@@ -302,11 +322,19 @@ class Scanner:
             self._drain_previews(summary, PREVIEWS_AHEAD)
             return self._preview_pool.submit(self._write_previews, prepared, photo, face_ids)
 
-        self.store_faces(prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews,
-                         summary)
+        self.store_faces(
+            prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews, summary
+        )
 
-    def store_faces(self, candidate: Candidate, facts: FileFacts, records: list, versions: dict[str, str],
-                    previews: Callable[[list[int]], Future[float] | None], summary: ScanSummary) -> None:
+    def store_faces(
+        self,
+        candidate: Candidate,
+        facts: FileFacts,
+        records: list,
+        versions: dict[str, str],
+        previews: Callable[[list[int]], Future[float] | None],
+        summary: ScanSummary,
+    ) -> None:
         """Store one analysed photo in one transaction (the local scan and the cluster scan share this).
 
         Keyed by path: storing the same photo twice replaces its faces, never adds a second set.
@@ -314,16 +342,22 @@ class Scanner:
         """
         start = time.perf_counter()
         old = photos.get_by_path(self.conn, path_text(candidate.path))
-        old_faces = [r[0] for r in self.conn.execute("SELECT id FROM faces WHERE photo_id = ?", (old.id,))] if old else []
+        old_faces = (
+            [r[0] for r in self.conn.execute("SELECT id FROM faces WHERE photo_id = ?", (old.id,))] if old else []
+        )
         with transaction(self.conn):
             decided = remember(self.conn, old.id) if old else []
             model_set = models.model_set_id(self.conn, versions)
-            photo_id = photos.upsert(self.conn, facts, candidate.folder_id, PhotoStatus.OK,
-                                     model_set_id=model_set, face_count=len(records))
+            photo_id = photos.upsert(
+                self.conn, facts, candidate.folder_id, PhotoStatus.OK, model_set_id=model_set, face_count=len(records)
+            )
             face_ids = face_repo.replace_faces(self.conn, photo_id, records)
             mark_previews(self.conn, photo_id)
-            mark_background(self.conn, list(zip(face_ids, records)),
-                            JunkRules(min_score=catalogue.background_score(self.config.detector)))
+            mark_background(
+                self.conn,
+                list(zip(face_ids, records)),
+                JunkRules(min_score=catalogue.background_score(self.config.detector)),
+            )
             carry_over(self.conn, decided, [(i, r.box) for i, r in zip(face_ids, records)])
             if self.update_people:
                 place_new_faces(self.conn, self._identity_index(), face_ids)
@@ -351,9 +385,15 @@ class Scanner:
         full library; other errors cost only previews."""
         started = time.perf_counter()
         try:
-            write_previews(self.cache, prepared.hash, photo.decoded.image, photo.decoded.scale,
-                           [(i, r.box) for i, r in zip(face_ids, photo.records)], self.config.thumbnail_px,
-                           self.config.crop_px)
+            write_previews(
+                self.cache,
+                prepared.hash,
+                photo.decoded.image,
+                photo.decoded.scale,
+                [(i, r.box) for i, r in zip(face_ids, photo.records)],
+                self.config.thumbnail_px,
+                self.config.crop_px,
+            )
         except OSError as error:
             if error.errno in _CACHE_FULL:
                 raise write_failure(error, self.cache.root) from error
@@ -397,8 +437,13 @@ class Scanner:
         key = path_text(candidate.path)
         try:
             with transaction(self.conn):
-                photos.upsert(self.conn, FileFacts(key, candidate.size, candidate.mtime, digest),
-                              candidate.folder_id, PhotoStatus.FAILED, error=reason)
+                photos.upsert(
+                    self.conn,
+                    FileFacts(key, candidate.size, candidate.mtime, digest),
+                    candidate.folder_id,
+                    PhotoStatus.FAILED,
+                    error=reason,
+                )
         except _PER_FILE_STORE_ERRORS as error:
             reason = f"{reason} (not recorded in the library: {error})"
         summary.failed.append((key, reason))

@@ -34,10 +34,17 @@ _PENDING = """SELECT {what} FROM faces f JOIN photos p ON p.id = f.photo_id
 
 def pending(conn: sqlite3.Connection, model: str, limit: int) -> list[PendingFace]:
     """Up to `limit` faces `model` has not seen, grouped by photo so each photo is decoded once."""
-    rows = conn.execute(_PENDING.format(what="f.id, f.photo_id, p.path, f.x1, f.y1, f.x2, f.y2, f.landmarks",
-                                        order="ORDER BY f.photo_id, f.id LIMIT ?"), (model, limit)).fetchall()
-    return [PendingFace(r[0], r[1], r[2], Box(r[3], r[4], r[5], r[6]), [tuple(p) for p in from_json(r[7], [])])
-            for r in rows]
+    rows = conn.execute(
+        _PENDING.format(
+            what="f.id, f.photo_id, p.path, f.x1, f.y1, f.x2, f.y2, f.landmarks",
+            order="ORDER BY f.photo_id, f.id LIMIT ?",
+        ),
+        (model, limit),
+    ).fetchall()
+    return [
+        PendingFace(r[0], r[1], r[2], Box(r[3], r[4], r[5], r[6]), [tuple(p) for p in from_json(r[7], [])])
+        for r in rows
+    ]
 
 
 def store(conn: sqlite3.Connection, face_id: int, model: str, values: dict[str, float]) -> None:
@@ -49,8 +56,10 @@ def store(conn: sqlite3.Connection, face_id: int, model: str, values: dict[str, 
     if row is None or row[0]:
         return
     conn.executemany("DELETE FROM face_attributes WHERE face_id = ? AND name = ?", [(face_id, n) for n in values])
-    conn.executemany("INSERT INTO face_attributes(face_id, name, p, model) VALUES (?, ?, ?, ?)",
-                     [(face_id, name, float(p), model) for name, p in values.items()])
+    conn.executemany(
+        "INSERT INTO face_attributes(face_id, name, p, model) VALUES (?, ?, ?, ?)",
+        [(face_id, name, float(p), model) for name, p in values.items()],
+    )
     conn.execute("UPDATE faces SET attributes_model = ? WHERE id = ?", (model, face_id))
 
 

@@ -31,7 +31,9 @@ class Folder:
 def photo_rows(conn: sqlite3.Connection, photo_ids: list[int]) -> list[GridPhoto]:
     """Grid rows for some photo ids, in the order given (the grid loads them a page at a time)."""
     found: dict[int, GridPhoto] = {}
-    for r in rows_in(conn, "SELECT id, path, hash, name, COALESCE(taken_at, mtime) FROM photos WHERE id IN ({marks})", photo_ids):
+    for r in rows_in(
+        conn, "SELECT id, path, hash, name, COALESCE(taken_at, mtime) FROM photos WHERE id IN ({marks})", photo_ids
+    ):
         found[r[0]] = GridPhoto(*r)
     return [found[int(i)] for i in photo_ids if int(i) in found]
 
@@ -59,7 +61,8 @@ def folders(conn: sqlite3.Connection) -> list[Folder]:
     rows = conn.execute(
         """SELECT fo.id, fo.path, COUNT(p.id) FROM folders fo
            LEFT JOIN photos p ON p.folder_id = fo.id AND p.status = 'ok'
-           GROUP BY fo.id ORDER BY fo.path""").fetchall()
+           GROUP BY fo.id ORDER BY fo.path"""
+    ).fetchall()
     return [Folder(*r) for r in rows]
 
 
@@ -70,12 +73,18 @@ def remove_folder(conn: sqlite3.Connection, folder_id: int) -> list[int]:
     if path is None:
         return []
     prefix = path[0].rstrip(os.sep) + os.sep
-    photo_ids = [r[0] for r in conn.execute(
-        "SELECT id FROM photos WHERE folder_id = ? OR substr(path, 1, ?) = ?", (folder_id, len(prefix), prefix))]
+    photo_ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM photos WHERE folder_id = ? OR substr(path, 1, ?) = ?", (folder_id, len(prefix), prefix)
+        )
+    ]
     face_ids = [r[0] for r in rows_in(conn, "SELECT id FROM faces WHERE photo_id IN ({marks})", photo_ids)]
     execute_in(conn, "DELETE FROM photos WHERE id IN ({marks})", photo_ids)
     conn.execute("DELETE FROM folders WHERE id = ?", (folder_id,))
-    conn.execute("DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)")
+    conn.execute(
+        "DELETE FROM people WHERE name IS NULL AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)"
+    )
     return face_ids
 
 
@@ -93,11 +102,18 @@ class FaceTile:
 def person_faces(conn: sqlite3.Connection, person_id: int | None, include_background: bool = False) -> list[FaceTile]:
     """A person's faces (None: the unsorted faces, background ones only when asked), in photo order."""
     background = "" if include_background else " AND f.background = 0"
-    where = f"f.person_id IS NULL AND f.embedding IS NOT NULL AND f.forgotten = 0{background}" if person_id is None else "f.person_id = ?"
+    where = (
+        f"f.person_id IS NULL AND f.embedding IS NOT NULL AND f.forgotten = 0{background}"
+        if person_id is None
+        else "f.person_id = ?"
+    )
     params = () if person_id is None else (person_id,)
     rows = conn.execute(
-        f"""SELECT f.id, p.id, p.path, f.person_id, f.assigned_by = 'user' FROM faces f JOIN photos p ON p.id = f.photo_id
-            WHERE p.status = 'ok' AND {where} ORDER BY COALESCE(p.taken_at, p.mtime), f.id""", params).fetchall()
+        f"""SELECT f.id, p.id, p.path, f.person_id, f.assigned_by = 'user'
+           FROM faces f JOIN photos p ON p.id = f.photo_id
+            WHERE p.status = 'ok' AND {where} ORDER BY COALESCE(p.taken_at, p.mtime), f.id""",
+        params,
+    ).fetchall()
     return [FaceTile(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
 
@@ -109,6 +125,10 @@ def face_photo_paths(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int,
 
 
 def person_names(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, str | None]:
-    rows = rows_in(conn, """SELECT f.id, COALESCE(pe.name, 'Person ' || pe.id) FROM faces f
-                            LEFT JOIN people pe ON pe.id = f.person_id WHERE f.id IN ({marks})""", face_ids)
+    rows = rows_in(
+        conn,
+        """SELECT f.id, COALESCE(pe.name, 'Person ' || pe.id) FROM faces f
+                            LEFT JOIN people pe ON pe.id = f.person_id WHERE f.id IN ({marks})""",
+        face_ids,
+    )
     return {r[0]: r[1] for r in rows}

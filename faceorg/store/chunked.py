@@ -13,7 +13,7 @@ def rows_in(conn: sqlite3.Connection, sql: str, ids: Sequence[int], params: Sequ
     """Run `sql`, whose `{marks}` stands for the placeholders of one chunk of `ids` (bound after `params`)."""
     ids = [int(i) for i in ids]
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+        chunk = ids[start : start + CHUNK]
         yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*params, *chunk])
 
 

@@ -37,11 +37,13 @@ def write_failure(error: BaseException, where: Path | str | None) -> LibraryWrit
     text = str(error).lower()
     kept = "everything scanned so far is kept"
     if any(word in text for word in _FULL):
-        return LibraryWriteError(f"the disk that holds {where} is full ({error}): free some space there and run "
-                                 f"the same scan again; {kept}.")
+        return LibraryWriteError(
+            f"the disk that holds {where} is full ({error}): free some space there and run the same scan again; {kept}."
+        )
     if any(word in text for word in _READONLY):
-        return LibraryWriteError(f"{where} cannot be written ({error}): make it and its folder writable and run "
-                                 f"the same scan again; {kept}.")
+        return LibraryWriteError(
+            f"{where} cannot be written ({error}): make it and its folder writable and run the same scan again; {kept}."
+        )
     return LibraryWriteError(f"{where} could not be written ({error}): fix that and run the same scan again; {kept}.")
 
 
@@ -91,8 +93,10 @@ def _recognise(conn: sqlite3.Connection, path: Path) -> bool:
     if app_id == 0 and (not tables or (schema_version(conn) >= 1 and _OUR_TABLES <= tables)):
         return False
     conn.close()
-    raise StoreError(f"{path} is not a faceorg library (it is another program's SQLite file, left untouched); "
-                     "give a different file with --db")
+    raise StoreError(
+        f"{path} is not a faceorg library (it is another program's SQLite file, left untouched); "
+        "give a different file with --db"
+    )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -141,4 +145,3 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
-

@@ -47,32 +47,56 @@ class FaceIndex:
     def load(cls, conn: sqlite3.Connection, with_faces: bool = True) -> FaceIndex:
         """The snapshot; `with_faces=False` reads only the photo order (enough for an unfiltered
         grid, so the first paint does not wait for the faces)."""
-        photo_ids, folder = _columns(conn, "SELECT group_concat(id), group_concat(COALESCE(folder_id, -1)) FROM "
-                                     "(SELECT id, folder_id FROM photos WHERE status = 'ok' ORDER BY COALESCE(taken_at, mtime), id)", 2)
+        photo_ids, folder = _columns(
+            conn,
+            "SELECT group_concat(id), group_concat(COALESCE(folder_id, -1)) FROM "
+            "(SELECT id, folder_id FROM photos WHERE status = 'ok' ORDER BY COALESCE(taken_at, mtime), id)",
+            2,
+        )
         photo_ids, folder = photo_ids.astype(np.int64), folder.astype(np.int64)
         if not with_faces:
             empty = np.zeros(0)
-            return cls(photo_ids=photo_ids, photo_folder=folder, photo_names=[], face_ids=empty.astype(np.int64),
-                       face_photo=empty.astype(np.int64), expression=empty.astype(np.int8),
-                       expression_p=empty.astype(np.float32), age=empty.astype(np.float32),
-                       person=empty.astype(np.int64), background=empty.astype(bool), eligible=empty.astype(bool),
-                       attribute_names=[], attributes=np.zeros((0, 0), np.float32),
-                       _conn_names=_names_loader(conn))
+            return cls(
+                photo_ids=photo_ids,
+                photo_folder=folder,
+                photo_names=[],
+                face_ids=empty.astype(np.int64),
+                face_photo=empty.astype(np.int64),
+                expression=empty.astype(np.int8),
+                expression_p=empty.astype(np.float32),
+                age=empty.astype(np.float32),
+                person=empty.astype(np.int64),
+                background=empty.astype(bool),
+                eligible=empty.astype(bool),
+                attribute_names=[],
+                attributes=np.zeros((0, 0), np.float32),
+                _conn_names=_names_loader(conn),
+            )
         codes = " ".join(f"WHEN '{name}' THEN {code}" for name, code in _EXPRESSION_CODE.items())
         face_id, photo, expression, age, person, background, forgotten, expression_p = _columns(
-            conn, f"""SELECT group_concat(f.id), group_concat(f.photo_id), group_concat(CASE f.expression {codes} ELSE -1 END),
+            conn,
+            f"""SELECT group_concat(f.id), group_concat(f.photo_id),
+                      group_concat(CASE f.expression {codes} ELSE -1 END),
                              group_concat(COALESCE(f.age, -1)), group_concat(COALESCE(f.person_id, -1)),
                              group_concat(f.background), group_concat(f.forgotten),
                              group_concat(COALESCE(f.expression_p, 1))
-                      FROM faces f INDEXED BY faces_filter""", 8)
+                      FROM faces f INDEXED BY faces_filter""",
+            8,
+        )
         by_id = np.argsort(photo_ids)
         where = np.searchsorted(photo_ids[by_id], photo)
         inside = np.minimum(where, max(len(photo_ids) - 1, 0))
-        present = (where < len(photo_ids)) & (photo_ids[by_id][inside] == photo) if len(photo_ids) else np.zeros(len(photo), bool)
+        present = (
+            (where < len(photo_ids)) & (photo_ids[by_id][inside] == photo)
+            if len(photo_ids)
+            else np.zeros(len(photo), bool)
+        )
         order = np.argsort(face_id[present], kind="stable")
         pick = np.flatnonzero(present)[order]
         index = cls(
-            photo_ids=photo_ids, photo_folder=folder, photo_names=[],
+            photo_ids=photo_ids,
+            photo_folder=folder,
+            photo_names=[],
             face_ids=face_id[pick].astype(np.int64),
             face_photo=by_id[where[pick]].astype(np.int64),
             expression=expression[pick].astype(np.int8),
@@ -81,7 +105,8 @@ class FaceIndex:
             person=person[pick].astype(np.int64),
             background=background[pick].astype(bool),
             eligible=forgotten[pick] == 0,
-            attribute_names=[], attributes=np.zeros((len(pick), 0), dtype=np.float32),
+            attribute_names=[],
+            attributes=np.zeros((len(pick), 0), dtype=np.float32),
         )
         index._load_attributes(conn)
         index._conn_names = _names_loader(conn)
@@ -91,7 +116,9 @@ class FaceIndex:
         names = [r[0] for r in conn.execute("SELECT DISTINCT name FROM face_attributes ORDER BY name")]
         matrix = np.full((len(self.face_ids), len(names)), np.nan, dtype=np.float32)
         for k, name in enumerate(names):
-            ids, values = _columns(conn, "SELECT group_concat(face_id), group_concat(p) FROM face_attributes WHERE name = ?", 2, (name,))
+            ids, values = _columns(
+                conn, "SELECT group_concat(face_id), group_concat(p) FROM face_attributes WHERE name = ?", 2, (name,)
+            )
             if not len(ids) or not len(self.face_ids):
                 continue
             ids = ids.astype(np.int64)
@@ -180,5 +207,6 @@ def _columns(conn: sqlite3.Connection, sql: str, count: int, params: tuple = ())
 
 def _names_loader(conn: sqlite3.Connection):
     """Photo names are needed only to sort by name: read them the first time that happens."""
-    return lambda: [r[0] for r in conn.execute(
-        "SELECT name FROM photos WHERE status = 'ok' ORDER BY COALESCE(taken_at, mtime), id")]
+    return lambda: [
+        r[0] for r in conn.execute("SELECT name FROM photos WHERE status = 'ok' ORDER BY COALESCE(taken_at, mtime), id")
+    ]

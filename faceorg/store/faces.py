@@ -31,10 +31,23 @@ def _insert_one(conn: sqlite3.Connection, photo_id: int, face: FaceRecord) -> in
                           expression, expression_p, age, age_spread, male, quality)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
-        (photo_id, face.box.x1, face.box.y1, face.box.x2, face.box.y2, face.score,
-         to_json([list(p) for p in face.landmarks]), pack_vector(face.embedding),
-         to_json(face.expression or None), top, top_p, face.age, face.age_spread, face.male,
-         to_json(face.quality or None)),
+        (
+            photo_id,
+            face.box.x1,
+            face.box.y1,
+            face.box.x2,
+            face.box.y2,
+            face.score,
+            to_json([list(p) for p in face.landmarks]),
+            pack_vector(face.embedding),
+            to_json(face.expression or None),
+            top,
+            top_p,
+            face.age,
+            face.age_spread,
+            face.male,
+            to_json(face.quality or None),
+        ),
     )
     face_id = int(cursor.lastrowid)
     conn.executemany(
@@ -103,6 +116,8 @@ def wipe_biometrics(conn: sqlite3.Connection, face_ids: list[int]) -> None:
     conn.executemany(
         """UPDATE faces SET embedding = NULL, landmarks = '[]', expressions = NULL, expression = NULL,
            expression_p = NULL, age = NULL, age_spread = NULL, male = NULL, quality = NULL,
-           person_id = NULL, assigned_by = NULL, forgotten = 1 WHERE id = ?""", [(f,) for f in face_ids])
+           person_id = NULL, assigned_by = NULL, forgotten = 1 WHERE id = ?""",
+        [(f,) for f in face_ids],
+    )
     conn.executemany("DELETE FROM face_attributes WHERE face_id = ?", [(f,) for f in face_ids])
     conn.executemany("DELETE FROM rejections WHERE face_id = ?", [(f,) for f in face_ids])

@@ -45,8 +45,10 @@ def snapshot(conn: sqlite3.Connection, person_ids: list[int], face_ids: list[int
 
 def record(conn: sqlite3.Connection, kind: str, summary: str, before: dict, undoable: bool = True) -> int:
     """Append a decision with the snapshot that undoes it (a forget is recorded, not undoable)."""
-    cursor = conn.execute("INSERT INTO decisions(at, kind, summary, before) VALUES (?, ?, ?, ?)",
-                          (time.time(), kind, summary, to_json({**before, "undoable": undoable})))
+    cursor = conn.execute(
+        "INSERT INTO decisions(at, kind, summary, before) VALUES (?, ?, ?, ?)",
+        (time.time(), kind, summary, to_json({**before, "undoable": undoable})),
+    )
     return int(cursor.lastrowid)
 
 
@@ -70,21 +72,29 @@ def restore(conn: sqlite3.Connection, before: dict) -> None:
             continue
         exists = conn.execute("SELECT 1 FROM people WHERE id = ?", (pid,)).fetchone()
         if exists:
-            conn.execute("UPDATE people SET name = ?, hidden = ?, cover_face_id = ?, cover_by_user = ? WHERE id = ?",
-                         (row["name"], row["hidden"], row["cover_face_id"], row["cover_by_user"], pid))
+            conn.execute(
+                "UPDATE people SET name = ?, hidden = ?, cover_face_id = ?, cover_by_user = ? WHERE id = ?",
+                (row["name"], row["hidden"], row["cover_face_id"], row["cover_by_user"], pid),
+            )
         else:
-            conn.execute(f"INSERT INTO people({', '.join(_PEOPLE_COLUMNS)}) VALUES ({', '.join('?' * len(_PEOPLE_COLUMNS))})",
-                         tuple(row[c] for c in _PEOPLE_COLUMNS))
+            conn.execute(
+                f"INSERT INTO people({', '.join(_PEOPLE_COLUMNS)}) VALUES ({', '.join('?' * len(_PEOPLE_COLUMNS))})",
+                tuple(row[c] for c in _PEOPLE_COLUMNS),
+            )
     for fid, state in ((int(k), v) for k, v in before["faces"].items()):
         row = conn.execute("SELECT forgotten FROM faces WHERE id = ?", (fid,)).fetchone()
         if row is None or row[0]:
             continue
         person = state["person_id"] if state["person_id"] not in gone else None
-        conn.execute("UPDATE faces SET person_id = ?, assigned_by = ? WHERE id = ?",
-                     (person, state["assigned_by"] if person is not None else None, fid))
+        conn.execute(
+            "UPDATE faces SET person_id = ?, assigned_by = ? WHERE id = ?",
+            (person, state["assigned_by"] if person is not None else None, fid),
+        )
         conn.execute("DELETE FROM rejections WHERE face_id = ?", (fid,))
-        conn.executemany("INSERT OR IGNORE INTO rejections(face_id, person_id) SELECT ?, id FROM people WHERE id = ?",
-                         [(fid, pid) for pid in state["rejected"]])
+        conn.executemany(
+            "INSERT OR IGNORE INTO rejections(face_id, person_id) SELECT ?, id FROM people WHERE id = ?",
+            [(fid, pid) for pid in state["rejected"]],
+        )
     for pid, row in people_rows.items():
         if row is None:
             conn.execute("UPDATE faces SET person_id = NULL, assigned_by = NULL WHERE person_id = ?", (pid,))
@@ -104,7 +114,9 @@ def mark_undone(conn: sqlite3.Connection, decision_id: int) -> None:
 
 
 def listing(conn: sqlite3.Connection, limit: int = 50) -> list[Decision]:
-    rows = conn.execute("SELECT id, at, kind, summary, undone, before FROM decisions ORDER BY id DESC LIMIT ?", (limit,))
+    rows = conn.execute(
+        "SELECT id, at, kind, summary, undone, before FROM decisions ORDER BY id DESC LIMIT ?", (limit,)
+    )
     return [Decision(r[0], r[1], r[2], r[3], bool(r[4]), from_json(r[5], {}).get("undoable", True)) for r in rows]
 
 
@@ -144,8 +156,10 @@ def _scrub(data: dict, gone: set[int], forgotten: set[int]) -> list[str]:
 def forget_person(conn: sqlite3.Connection, person_id: int, name: str | None) -> set[int]:
     """After a forget: no snapshot can bring back the person, anyone merged into them, or any
     forgotten face, and none of their names is left in any decision. Returns the people gone."""
-    decisions = [(i, summary, from_json(before, {}))
-                 for i, summary, before in conn.execute("SELECT id, summary, before FROM decisions").fetchall()]
+    decisions = [
+        (i, summary, from_json(before, {}))
+        for i, summary, before in conn.execute("SELECT id, summary, before FROM decisions").fetchall()
+    ]
     forgotten = _forgotten_faces(conn)
     gone = _gone_with(conn, person_id, [d for _, _, d in decisions], forgotten)
     scrubbed = [(i, summary, data, _scrub(data, gone, forgotten)) for i, summary, data in decisions]

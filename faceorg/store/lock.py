@@ -43,8 +43,9 @@ def _try_lock(fd: int) -> bool:
 
 
 @contextmanager
-def scan_lock(db_path: Path | None, wait: bool = True, on_wait: Callable[[], None] | None = None,
-              poll_seconds: float = 0.2) -> Iterator[None]:
+def scan_lock(
+    db_path: Path | None, wait: bool = True, on_wait: Callable[[], None] | None = None, poll_seconds: float = 0.2
+) -> Iterator[None]:
     """Hold the library's scan lock; waits for it (telling `on_wait` once) or raises `LibraryBusy`."""
     if db_path is None:  # an in-memory library has no other process
         yield

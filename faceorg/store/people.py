@@ -13,8 +13,14 @@ ELIGIBLE = "f.forgotten = 0 AND f.background = 0 AND f.embedding IS NOT NULL"
 
 
 def _person(row: sqlite3.Row) -> Person:
-    return Person(id=row["id"], name=row["name"], hidden=bool(row["hidden"]), cover_face_id=row["cover_face_id"],
-                  face_count=row["faces"], photo_count=row["photos"])
+    return Person(
+        id=row["id"],
+        name=row["name"],
+        hidden=bool(row["hidden"]),
+        cover_face_id=row["cover_face_id"],
+        face_count=row["faces"],
+        photo_count=row["photos"],
+    )
 
 
 _LIST = """
@@ -28,8 +34,9 @@ _LIST = """
 """
 
 
-def all_people(conn: sqlite3.Connection, include_hidden: bool = True,
-               counts: dict[int, tuple[int, int]] | None = None) -> list[Person]:
+def all_people(
+    conn: sqlite3.Connection, include_hidden: bool = True, counts: dict[int, tuple[int, int]] | None = None
+) -> list[Person]:
     """Every person, named ones first by name, then the others by size.
 
     `counts` (person -> (faces, photos), e.g. from a `FaceIndex`) saves the counting
@@ -39,9 +46,17 @@ def all_people(conn: sqlite3.Connection, include_hidden: bool = True,
     if counts is None:
         rows = [_person(r) for r in conn.execute(_LIST.format(where=where)).fetchall()]
     else:
-        rows = [Person(id=r[0], name=r[1], hidden=bool(r[2]), cover_face_id=r[3],
-                       face_count=counts.get(r[0], (0, 0))[0], photo_count=counts.get(r[0], (0, 0))[1])
-                for r in conn.execute(f"SELECT id, name, hidden, cover_face_id FROM people pe WHERE 1 {where}")]
+        rows = [
+            Person(
+                id=r[0],
+                name=r[1],
+                hidden=bool(r[2]),
+                cover_face_id=r[3],
+                face_count=counts.get(r[0], (0, 0))[0],
+                photo_count=counts.get(r[0], (0, 0))[1],
+            )
+            for r in conn.execute(f"SELECT id, name, hidden, cover_face_id FROM people pe WHERE 1 {where}")
+        ]
     return sorted(rows, key=lambda p: (p.name is None, (p.name or "").lower(), -p.face_count, p.id))
 
 
@@ -69,7 +84,9 @@ def set_hidden(conn: sqlite3.Connection, person_id: int, hidden: bool) -> None:
 
 
 def set_cover(conn: sqlite3.Connection, person_id: int, face_id: int | None, by_user: bool) -> None:
-    conn.execute("UPDATE people SET cover_face_id = ?, cover_by_user = ? WHERE id = ?", (face_id, int(by_user), person_id))
+    conn.execute(
+        "UPDATE people SET cover_face_id = ?, cover_by_user = ? WHERE id = ?", (face_id, int(by_user), person_id)
+    )
 
 
 def delete(conn: sqlite3.Connection, person_id: int) -> None:
@@ -78,21 +95,32 @@ def delete(conn: sqlite3.Connection, person_id: int) -> None:
 
 def face_ids(conn: sqlite3.Connection, person_id: int) -> list[int]:
     """The person's faces in present photos, oldest photo first."""
-    return [r[0] for r in conn.execute(
-        """SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id
-           WHERE f.person_id = ? AND p.status = 'ok' ORDER BY COALESCE(p.taken_at, p.mtime), f.id""", (person_id,))]
+    return [
+        r[0]
+        for r in conn.execute(
+            """SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id
+           WHERE f.person_id = ? AND p.status = 'ok' ORDER BY COALESCE(p.taken_at, p.mtime), f.id""",
+            (person_id,),
+        )
+    ]
 
 
 def unsorted_face_ids(conn: sqlite3.Connection, include_background: bool = False) -> list[int]:
     eligible = ELIGIBLE.replace("f.background = 0 AND ", "") if include_background else ELIGIBLE
-    return [r[0] for r in conn.execute(
-        f"""SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id
-            WHERE f.person_id IS NULL AND p.status = 'ok' AND {eligible} ORDER BY f.id""")]
+    return [
+        r[0]
+        for r in conn.execute(
+            f"""SELECT f.id FROM faces f JOIN photos p ON p.id = f.photo_id
+            WHERE f.person_id IS NULL AND p.status = 'ok' AND {eligible} ORDER BY f.id"""
+        )
+    ]
 
 
 def assign(conn: sqlite3.Connection, face_ids: list[int], person_id: int | None, by: AssignedBy | None) -> None:
-    conn.executemany("UPDATE faces SET person_id = ?, assigned_by = ? WHERE id = ?",
-                     [(person_id, by.value if by else None, i) for i in face_ids])
+    conn.executemany(
+        "UPDATE faces SET person_id = ?, assigned_by = ? WHERE id = ?",
+        [(person_id, by.value if by else None, i) for i in face_ids],
+    )
 
 
 def assignments(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, tuple[int | None, str | None]]:

@@ -30,9 +30,17 @@ def _photo(row: sqlite3.Row | None) -> Photo | None:
     if row is None:
         return None
     return Photo(
-        id=row["id"], path=row["path"], size=row["size"], mtime=row["mtime"], hash=row["hash"],
-        width=row["width"], height=row["height"], taken_at=row["taken_at"],
-        status=PhotoStatus(row["status"]), error=row["error"], face_count=row["face_count"],
+        id=row["id"],
+        path=row["path"],
+        size=row["size"],
+        mtime=row["mtime"],
+        hash=row["hash"],
+        width=row["width"],
+        height=row["height"],
+        taken_at=row["taken_at"],
+        status=PhotoStatus(row["status"]),
+        error=row["error"],
+        face_count=row["face_count"],
     )
 
 
@@ -55,9 +63,7 @@ def missing_with_hash(conn: sqlite3.Connection, content_hash: str) -> Photo | No
 def known_under(conn: sqlite3.Connection, root: str) -> dict[str, Photo]:
     """Every photo the library holds below a folder, by path."""
     prefix = root.rstrip(os.sep) + os.sep
-    rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM photos WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
-    ).fetchall()
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM photos WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)).fetchall()
     return {row["path"]: _photo(row) for row in rows}
 
 
@@ -66,8 +72,15 @@ def ensure_folder(conn: sqlite3.Connection, path: str) -> int:
     return int(conn.execute("SELECT id FROM folders WHERE path = ?", (path,)).fetchone()[0])
 
 
-def upsert(conn: sqlite3.Connection, facts: FileFacts, folder_id: int | None, status: PhotoStatus,
-           error: str | None = None, model_set_id: int | None = None, face_count: int = 0) -> int:
+def upsert(
+    conn: sqlite3.Connection,
+    facts: FileFacts,
+    folder_id: int | None,
+    status: PhotoStatus,
+    error: str | None = None,
+    model_set_id: int | None = None,
+    face_count: int = 0,
+) -> int:
     """Insert or replace the row for `facts.path`, keeping its id; returns the id."""
     conn.execute(
         """
@@ -81,16 +94,33 @@ def upsert(conn: sqlite3.Connection, facts: FileFacts, folder_id: int | None, st
             model_set_id = excluded.model_set_id, face_count = excluded.face_count,
             scanned_at = excluded.scanned_at
         """,
-        (folder_id, facts.path, Path(facts.path).name, facts.size, facts.mtime, facts.hash, facts.width,
-         facts.height, facts.taken_at, status.value, error, model_set_id, face_count, time.time()),
+        (
+            folder_id,
+            facts.path,
+            Path(facts.path).name,
+            facts.size,
+            facts.mtime,
+            facts.hash,
+            facts.width,
+            facts.height,
+            facts.taken_at,
+            status.value,
+            error,
+            model_set_id,
+            face_count,
+            time.time(),
+        ),
     )
     return int(conn.execute("SELECT id FROM photos WHERE path = ?", (facts.path,)).fetchone()[0])
 
 
 def touch(conn: sqlite3.Connection, photo_id: int, size: int, mtime: float) -> None:
     """Same content, new timestamp: remember the stat so the next scan skips it cheaply."""
-    conn.execute("UPDATE photos SET size = ?, mtime = ?, status = CASE WHEN status = 'missing' THEN 'ok' ELSE status END WHERE id = ?",
-                 (size, mtime, photo_id))
+    conn.execute(
+        "UPDATE photos SET size = ?, mtime = ?, status = CASE WHEN status = 'missing' THEN 'ok' ELSE status END "
+        "WHERE id = ?",
+        (size, mtime, photo_id),
+    )
 
 
 def move(conn: sqlite3.Connection, photo_id: int, facts: FileFacts, folder_id: int | None) -> None:
@@ -112,4 +142,7 @@ def delete_failed(conn: sqlite3.Connection, photo_ids: list[int]) -> None:
 
 
 def failures(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    return [(r["path"], r["error"]) for r in conn.execute("SELECT path, error FROM photos WHERE status = 'failed' ORDER BY path")]
+    return [
+        (r["path"], r["error"])
+        for r in conn.execute("SELECT path, error FROM photos WHERE status = 'failed' ORDER BY path")
+    ]

@@ -20,8 +20,14 @@ class LibraryStats:
 
 def stats(conn: sqlite3.Connection) -> LibraryStats:
     counts = dict(conn.execute("SELECT status, COUNT(*) FROM photos GROUP BY status").fetchall())
-    faces = conn.execute("SELECT COUNT(*) FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok'").fetchone()[0]
+    faces = conn.execute(
+        "SELECT COUNT(*) FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok'"
+    ).fetchone()[0]
     return LibraryStats(
-        photos=counts.get("ok", 0), missing=counts.get("missing", 0), failed=counts.get("failed", 0),
-        faces=faces, failures=photos.failures(conn), model_sets=models.usage(conn),
+        photos=counts.get("ok", 0),
+        missing=counts.get("missing", 0),
+        failed=counts.get("failed", 0),
+        faces=faces,
+        failures=photos.failures(conn),
+        model_sets=models.usage(conn),
     )

@@ -33,8 +33,11 @@ def _report_uncaught(kind, error, tb) -> None:
     """Any unexpected error becomes a message box, not a crash; the trace goes to the log file."""
     log.error("uncaught error", exc_info=(kind, error, tb))
     if QApplication.instance() is not None:
-        QMessageBox.critical(None, "faceorg", f"Something went wrong: {error}\n\nYour library is safe; "
-                             "the last action may not have completed.")
+        QMessageBox.critical(
+            None,
+            "faceorg",
+            f"Something went wrong: {error}\n\nYour library is safe; the last action may not have completed.",
+        )
 
 
 def run_app(config: Config | None = None, argv: list[str] | None = None) -> int:

@@ -62,12 +62,18 @@ class TileDelegate(QStyledItemDelegate):
                 painter.drawRoundedRect(QRectF(frame), 6, 6)
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
         text_rect = QRect(rect.x() + 4, frame.bottom() + 4, rect.width() - 8, 18)
-        caption = option.fontMetrics.elidedText(str(model_value(index, Qt.ItemDataRole.DisplayRole) or ""), Qt.TextElideMode.ElideMiddle, text_rect.width())
+        caption = option.fontMetrics.elidedText(
+            str(model_value(index, Qt.ItemDataRole.DisplayRole) or ""), Qt.TextElideMode.ElideMiddle, text_rect.width()
+        )
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, caption)
         subtitle = model_value(index, SubtitleRole)
         if subtitle and self.captions > 1:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(text_rect.translated(0, 18), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, str(subtitle))
+            painter.drawText(
+                text_rect.translated(0, 18),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                str(subtitle),
+            )
         painter.restore()
 
     def _fitted(self, pixmap: QPixmap, size: QSize) -> QPixmap:
@@ -75,7 +81,11 @@ class TileDelegate(QStyledItemDelegate):
         key = pixmap.cacheKey()
         scaled = self._scaled.get(key)
         if scaled is None or (scaled.width() != size.width() and scaled.height() != size.height()):
-            mode = Qt.AspectRatioMode.KeepAspectRatioByExpanding if self.round_images else Qt.AspectRatioMode.KeepAspectRatio
+            mode = (
+                Qt.AspectRatioMode.KeepAspectRatioByExpanding
+                if self.round_images
+                else Qt.AspectRatioMode.KeepAspectRatio
+            )
             scaled = pixmap.scaled(size, mode, Qt.TransformationMode.SmoothTransformation)
             self._scaled[key] = scaled
             while len(self._scaled) > 600:

@@ -15,8 +15,15 @@ from faceorg.core.person import Person
 from faceorg.ui.flow import FlowLayout
 
 AGE_MIN, AGE_MAX = 0, 100
-EXPRESSION_LABELS = {"angry": "Angry", "disgust": "Disgust", "fear": "Fear", "happy": "Happy",
-                     "sad": "Sad", "surprise": "Surprise", "neutral": "Neutral"}
+EXPRESSION_LABELS = {
+    "angry": "Angry",
+    "disgust": "Disgust",
+    "fear": "Fear",
+    "happy": "Happy",
+    "sad": "Sad",
+    "surprise": "Surprise",
+    "neutral": "Neutral",
+}
 
 
 class TriStateToggle(QToolButton):
@@ -82,8 +89,10 @@ class FilterBar(QWidget):
         self.expression_buttons: dict[str, QToolButton] = {}
         for name in (n for n in EXPRESSIONS if self.rule.offered(n)):
             button = QToolButton(text=expression_label(name, self.rule), checkable=True, objectName=f"expr-{name}")
-            button.setToolTip("Photos with a face showing this expression; measured on labelled photos, "
-                              "the others were too often wrong to offer")
+            button.setToolTip(
+                "Photos with a face showing this expression; measured on labelled photos, "
+                "the others were too often wrong to offer"
+            )
             button.toggled.connect(self._schedule)
             self.expression_buttons[name] = button
             layout.addWidget(button)
@@ -185,7 +194,12 @@ class FilterBar(QWidget):
             button.setChecked(name in flt.expressions)
             button.blockSignals(False)
         self.age.blockSignals(True)
-        self.age.setValue((int(flt.age_min) if flt.age_min is not None else AGE_MIN, int(flt.age_max) if flt.age_max is not None else AGE_MAX))
+        self.age.setValue(
+            (
+                int(flt.age_min) if flt.age_min is not None else AGE_MIN,
+                int(flt.age_max) if flt.age_max is not None else AGE_MAX,
+            )
+        )
         self.age.blockSignals(False)
         wanted = dict(flt.attributes)
         self.set_attributes(list(wanted))

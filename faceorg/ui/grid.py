@@ -23,6 +23,9 @@ def make_grid(delegate: TileDelegate, name: str, editable: bool = False) -> QLis
     view.setItemDelegate(delegate)
     hint = delegate.sizeHint(None, None)
     view.setGridSize(QSize(hint.width() + 4, hint.height() + 4))
-    view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
-                         if editable else QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+        if editable
+        else QAbstractItemView.EditTrigger.NoEditTriggers
+    )
     return view

@@ -102,8 +102,11 @@ class MainWindow(QMainWindow):
         self.viewer = PhotoViewer()
         self.viewer.navigate.connect(self.step_photo)
         self.viewer.closed.connect(self.close_viewer)
-        self.review_page = ReviewPage(self.library.reader(), self.images,
-                                      lambda op: self._run(self.library.submit(op), lambda _r: self.review_page.load()))
+        self.review_page = ReviewPage(
+            self.library.reader(),
+            self.images,
+            lambda op: self._run(self.library.submit(op), lambda _r: self.review_page.load()),
+        )
         for page in (self.empty, self.photos, self.people_page, self.album, self.viewer, self.review_page):
             self.stack.addWidget(page)
         splitter = QSplitter()
@@ -330,8 +333,13 @@ class MainWindow(QMainWindow):
         self.remove_folder(int(value))
 
     def remove_folder(self, folder_id: int) -> None:
-        if dialogs.confirm(self, "Remove Folder", "Remove this folder's photos and faces from the library? "
-                           "The photos themselves stay where they are, untouched.", "Remove"):
+        if dialogs.confirm(
+            self,
+            "Remove Folder",
+            "Remove this folder's photos and faces from the library? "
+            "The photos themselves stay where they are, untouched.",
+            "Remove",
+        ):
             self._run(self.library.remove_folder(folder_id), lambda _gone: self.sidebar.select("all"))
 
     # -- what the sidebar shows ----------------------------------------------------
@@ -419,6 +427,7 @@ class MainWindow(QMainWindow):
         flt = self.photos.filter_bar.current()
         folder = self.choice[1] if self.choice[0] == "folder" else None
         order = self.order
+
         def fetch(conn):
             return self.library.snapshot(conn, not flt.is_empty).photos(flt, order, folder)
 
@@ -448,8 +457,10 @@ class MainWindow(QMainWindow):
         background = self.album.show_background.isChecked()
 
         def fetch(conn):
-            return (people.get(conn, person_id) if person_id is not None else None,
-                    browse.person_faces(conn, person_id, include_background=background))
+            return (
+                people.get(conn, person_id) if person_id is not None else None,
+                browse.person_faces(conn, person_id, include_background=background),
+            )
 
         self.queries.ask("album", fetch, lambda data: self._show_album(person_id, *data))
 
@@ -485,8 +496,10 @@ class MainWindow(QMainWindow):
 
     def open_face_photo(self, index: QModelIndex) -> None:
         self.viewer_return = self.album
-        self.viewer_list = [browse.GridPhoto(t.photo_id, t.photo_path, None, Path(t.photo_path).name, None)
-                            for t in self.album.model.items]
+        self.viewer_list = [
+            browse.GridPhoto(t.photo_id, t.photo_path, None, Path(t.photo_path).name, None)
+            for t in self.album.model.items
+        ]
         self._view_row(index.row())
 
     def _view_row(self, row: int) -> None:
@@ -502,8 +515,10 @@ class MainWindow(QMainWindow):
             found = face_repo.of_photo(conn, photo.id)
             dims = browse.photo_size(conn, photo.id)
             ids = [f.id for f in found]
-            owners = {face: people.get(conn, pid) if pid is not None else None
-                      for face, (pid, _by) in people.assignments(conn, ids).items()}
+            owners = {
+                face: people.get(conn, pid) if pid is not None else None
+                for face, (pid, _by) in people.assignments(conn, ids).items()
+            }
             details = browse.photo_details(conn, photo.id)
             about = describe_photo(details, camera(photo.path)) if details else ""
             shown = load_for_screen(photo.path, size), QSize(*(dims or (1, 1))), found, browse.person_names(conn, ids)
@@ -551,8 +566,12 @@ class MainWindow(QMainWindow):
 
         def refused(error: decisions.DecisionError) -> None:
             if isinstance(error, decisions.NameTaken):
-                if dialogs.confirm(self, "Name in use", f"{error.owner.label} already has that name. "
-                                   "Are they the same person?", "Merge them"):
+                if dialogs.confirm(
+                    self,
+                    "Name in use",
+                    f"{error.owner.label} already has that name. Are they the same person?",
+                    "Merge them",
+                ):
                     self._run(self.library.merge(error.owner.id, [person_id]))
             else:
                 dialogs.show_error(self, str(error))
@@ -567,8 +586,12 @@ class MainWindow(QMainWindow):
         target = next((p for p in chosen if p.name), chosen[0])
         others = [p for p in chosen if p.id != target.id]
         names = ", ".join(p.label for p in others)
-        if dialogs.confirm(self, "Merge", f"Merge {names} into {target.label}? "
-                           f"Their faces all become {target.label}'s. Edit ▸ Undo takes it back.", "Merge"):
+        if dialogs.confirm(
+            self,
+            "Merge",
+            f"Merge {names} into {target.label}? Their faces all become {target.label}'s. Edit ▸ Undo takes it back.",
+            "Merge",
+        ):
             self._run(self.library.merge(target.id, [p.id for p in others]))
 
     def _target_people(self):
@@ -581,14 +604,20 @@ class MainWindow(QMainWindow):
         for person in self._target_people():
             if person.hidden:  # un-hiding needs no confirmation: it hides nothing
                 self._run(self.library.hide(person.id, False))
-            elif dialogs.confirm(self, "Hide", f"Hide {person.label}? "
-                                 "Hidden people stay in the library, out of the way.", "Hide"):
+            elif dialogs.confirm(
+                self, "Hide", f"Hide {person.label}? Hidden people stay in the library, out of the way.", "Hide"
+            ):
                 self._run(self.library.hide(person.id, True))
 
     def forget_selected(self) -> None:
         for person in self._target_people():
-            if dialogs.confirm(self, "Forget", f"Forget {person.label} for good? Their faces' data and crops "
-                               "are deleted and cannot be brought back. The photos stay.", "Forget"):
+            if dialogs.confirm(
+                self,
+                "Forget",
+                f"Forget {person.label} for good? Their faces' data and crops "
+                "are deleted and cannot be brought back. The photos stay.",
+                "Forget",
+            ):
                 self._run(self.library.forget(person.id))
         if self.stack.currentWidget() is self.album:
             self.back_to_people()
@@ -645,8 +674,13 @@ class MainWindow(QMainWindow):
             return
         sizes = ", ".join(f"{len(g)}" for g in groups)
         self._select_faces(groups[1:])
-        if dialogs.confirm(self, "Split", f"The faces form {len(groups)} groups ({sizes} faces). The largest stays "
-                           "here; each other group (selected in the album now) becomes a new person.", "Split"):
+        if dialogs.confirm(
+            self,
+            "Split",
+            f"The faces form {len(groups)} groups ({sizes} faces). The largest stays "
+            "here; each other group (selected in the album now) becomes a new person.",
+            "Split",
+        ):
             self._run(self.library.split(person_id, groups))
 
     def _select_faces(self, groups: list[list[int]]) -> None:

@@ -41,16 +41,23 @@ def face_menu(window, faces: list[int], owner, path: str | None, open_photo=None
     menu = QMenu(window)
     many = len(faces) > 1
     if owner is None:
-        _add(menu, "Name…" if not many else f"Name {len(faces)} Faces…",
-             lambda: window.ask_name_for_faces(faces, title="Who is this?"))
+        _add(
+            menu,
+            "Name…" if not many else f"Name {len(faces)} Faces…",
+            lambda: window.ask_name_for_faces(faces, title="Who is this?"),
+        )
     else:
         _add(menu, f"Not {owner.label}", lambda: window._run(window.library.reject(faces)))
         _add(menu, "Someone Else…", lambda: window.ask_name_for_faces(faces, exclude=owner.id, title="Who is this?"))
         if not many:
-            _add(menu, f"Use as {owner.label}'s Cover",
-                 lambda: window._run(window.library.set_cover(owner.id, faces[0])))
-    _add(menu, "New Person from These Faces…" if many else "New Person from This Face…",
-         lambda: window.new_person_from_faces(faces))
+            _add(
+                menu, f"Use as {owner.label}'s Cover", lambda: window._run(window.library.set_cover(owner.id, faces[0]))
+            )
+    _add(
+        menu,
+        "New Person from These Faces…" if many else "New Person from This Face…",
+        lambda: window.new_person_from_faces(faces),
+    )
     if owner is not None and window.stack.currentWidget() is not window.album:
         _add(menu, f"Open {owner.label}", lambda: window.open_person_id(owner.id))
     if open_photo is not None:
@@ -110,9 +117,16 @@ def install(window) -> None:
 
     on_grid(window.photos.grid, lambda index, _c: photo_menu(window, index.row(), model_value(index, ItemRole).path))
     on_grid(window.people_page.grid, lambda _i, chosen: person_menu(window, chosen))
-    on_grid(window.album.grid, lambda index, chosen: face_menu(
-        window, [t.id for t in chosen], window.album_owner(), model_value(index, ItemRole).photo_path,
-        lambda: window.open_face_photo(index)))
+    on_grid(
+        window.album.grid,
+        lambda index, chosen: face_menu(
+            window,
+            [t.id for t in chosen],
+            window.album_owner(),
+            model_value(index, ItemRole).photo_path,
+            lambda: window.open_face_photo(index),
+        ),
+    )
     sidebar = window.sidebar
     sidebar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 

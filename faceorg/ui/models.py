@@ -93,7 +93,7 @@ class PhotoGridModel(QAbstractListModel):
         page = row // self.PAGE
         if page not in self._pages:
             start = page * self.PAGE
-            ids = self.ids[start:start + self.PAGE].tolist()
+            ids = self.ids[start : start + self.PAGE].tolist()
             found = {p.id: p for p in photo_rows(self.conn, ids)}
             rows = [found.get(int(i)) for i in ids]  # None: gone since (a folder removed) until the new ids come
             self._pages[page] = rows

@@ -55,9 +55,11 @@ class EmptyState(QWidget):
         layout.addStretch(2)
         title = QLabel("Drag a folder of photos here", objectName="emptyTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint = QLabel("faceorg finds every face, groups them into people and lets you filter by expression, "
-                      "age and attributes.\nEverything is computed on this computer; your photos are never changed.",
-                      objectName="emptyHint")
+        hint = QLabel(
+            "faceorg finds every face, groups them into people and lets you filter by expression, "
+            "age and attributes.\nEverything is computed on this computer; your photos are never changed.",
+            objectName="emptyHint",
+        )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
         button = QPushButton("Add Folder…", objectName="emptyAdd")
@@ -114,8 +116,11 @@ class PhotosPage(QWidget):
 
     def show_no_results(self, empty: bool, filtered: bool) -> None:
         """Zero results say so, and how to get some back, instead of an empty grid."""
-        self.no_results.setText("No photos match these filters. Loosen one, or Clear them (Ctrl+Backspace)."
-                                if filtered else "No photos here yet.")
+        self.no_results.setText(
+            "No photos match these filters. Loosen one, or Clear them (Ctrl+Backspace)."
+            if filtered
+            else "No photos here yet."
+        )
         self.no_results.setVisible(empty)
 
 
@@ -131,18 +136,27 @@ class PeoplePage(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 4)
         header.addWidget(QLabel("People", objectName="pageTitle"))
-        self.search = QLineEdit(objectName="peopleSearch", placeholderText="Search people by name",
-                                clearButtonEnabled=True)
+        self.search = QLineEdit(
+            objectName="peopleSearch", placeholderText="Search people by name", clearButtonEnabled=True
+        )
         self.search.setMinimumWidth(200)
         self.search.setMaximumWidth(260)
         header.addWidget(self.search)
         header.addStretch(1)
         self.show_hidden = QCheckBox("Show hidden")
         header.addWidget(self.show_hidden)
-        add_buttons(header, (("merge", "Merge", self.mergeRequested), ("hide", "Hide", self.hideRequested),
-                             ("forget", "Forget…", self.forgetRequested)))
-        self.hint = QLabel("Double-click a person to open their album · F2 renames · select two or more to merge",
-                           objectName="pageHint")
+        add_buttons(
+            header,
+            (
+                ("merge", "Merge", self.mergeRequested),
+                ("hide", "Hide", self.hideRequested),
+                ("forget", "Forget…", self.forgetRequested),
+            ),
+        )
+        self.hint = QLabel(
+            "Double-click a person to open their album · F2 renames · select two or more to merge",
+            objectName="pageHint",
+        )
         self.model = PeopleModel(images, self)
         self.search.textChanged.connect(self.model.set_query)
         self.grid = make_grid(TileDelegate(150, round_images=True, captions=2), "peopleGrid", editable=True)
@@ -185,11 +199,18 @@ class AlbumPage(QWidget):
         header.addStretch(1)
         tools = FlowLayout()  # the album's actions wrap in a narrow window rather than widen it
         tools.setContentsMargins(12, 4, 12, 4)
-        self.buttons = add_buttons(tools, (
-            ("rename", "Rename…", self.renameRequested), ("cover", "Use as cover", self.coverRequested),
-            ("reject", "Not this person", self.rejectRequested), ("move", "Move to…", self.moveRequested),
-            ("new", "New person from selection", self.newPersonRequested), ("split", "Suggest split…", self.splitRequested),
-            ("name", "Name selected…", self.nameSelectionRequested)))
+        self.buttons = add_buttons(
+            tools,
+            (
+                ("rename", "Rename…", self.renameRequested),
+                ("cover", "Use as cover", self.coverRequested),
+                ("reject", "Not this person", self.rejectRequested),
+                ("move", "Move to…", self.moveRequested),
+                ("new", "New person from selection", self.newPersonRequested),
+                ("split", "Suggest split…", self.splitRequested),
+                ("name", "Name selected…", self.nameSelectionRequested),
+            ),
+        )
         self.show_background = QCheckBox("Show background faces", objectName="backgroundToggle")
         self.show_background.setToolTip("Tiny, blurred, doubtful or turned-away faces are kept but set aside")
         self.show_background.toggled.connect(self.backgroundToggled)

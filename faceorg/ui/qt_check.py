@@ -50,6 +50,9 @@ def check_qt(report: Report) -> None:
     from faceorg.resources import resources_dir
 
     image = QImage(str(resources_dir() / SELFTEST_PHOTO))
-    report.expect("qt", not image.isNull() and "jpg" in formats,
-                  f"PySide6 {qt_version}, platform {QGuiApplication.platformName()}, "
-                  f"JPEG plugin {'ok' if not image.isNull() else 'MISSING'}")
+    report.expect(
+        "qt",
+        not image.isNull() and "jpg" in formats,
+        f"PySide6 {qt_version}, platform {QGuiApplication.platformName()}, "
+        f"JPEG plugin {'ok' if not image.isNull() else 'MISSING'}",
+    )

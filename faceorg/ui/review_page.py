@@ -53,8 +53,11 @@ class ReviewPage(QWidget):
         self.yes = QPushButton("Yes  (Y)")
         self.no = QPushButton("No  (N)")
         self.other = QPushButton("Someone else  (S)")
-        for button, key, slot in ((self.yes, "Y", self.answer_yes), (self.no, "N", self.answer_no),
-                                   (self.other, "S", self.answer_other)):
+        for button, key, slot in (
+            (self.yes, "Y", self.answer_yes),
+            (self.no, "N", self.answer_no),
+            (self.other, "S", self.answer_other),
+        ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
             QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -86,8 +89,10 @@ class ReviewPage(QWidget):
             self.title.setText(f"Is this {self._label(self.question.person_id)}?")
             self.hint.setText(f"confidence {self.question.confidence:.0%} · {left} question(s) left")
         else:
-            self.title.setText(f"Are {self._label(self.question.person_id)} and "
-                               f"{self._label(self.question.other_person_id)} the same person?")
+            self.title.setText(
+                f"Are {self._label(self.question.person_id)} and "
+                f"{self._label(self.question.other_person_id)} the same person?"
+            )
             self.hint.setText(f"confidence {self.question.confidence:.0%} · {left} question(s) left")
         self._show_pictures()
 
@@ -119,8 +124,11 @@ class ReviewPage(QWidget):
             if pixmap is None or pixmap.isNull():
                 label.clear()
             else:
-                label.setPixmap(pixmap.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                              Qt.TransformationMode.SmoothTransformation))
+                label.setPixmap(
+                    pixmap.scaled(
+                        label.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    )
+                )
 
     def answer_yes(self) -> None:
         if self.question is not None:

@@ -47,14 +47,19 @@ class ScanStatus(QWidget):
         self.bar.setMaximum(max(1, p.total))
         self.bar.setValue(p.done)
         paused = " (paused)" if self.pause.isChecked() else ""
-        self.label.setText(f"Scanning: {p.done} / {count(p.total, 'photo')} · {count(p.faces, 'face')} · ETA {format_duration(p.eta)}{paused}")
+        self.label.setText(
+            f"Scanning: {p.done} / {count(p.total, 'photo')} · {count(p.faces, 'face')} "
+            f"· ETA {format_duration(p.eta)}{paused}"
+        )
 
     def show_summary(self, s: ScanSummary) -> None:
         self.set_running(False)
         verb = "Scan cancelled" if s.cancelled else "Scan finished"
         failed = f" · {len(s.failed)} could not be read" if s.failed else ""
-        self.label.setText(f"{verb}: {count(s.scanned, 'new photo')}, {count(s.faces, 'face')}, {s.unchanged} unchanged{failed} "
-                           f"({s.seconds:.0f} s)")
+        self.label.setText(
+            f"{verb}: {count(s.scanned, 'new photo')}, {count(s.faces, 'face')}, {s.unchanged} unchanged{failed} "
+            f"({s.seconds:.0f} s)"
+        )
 
 
 class MessageArea(QWidget):

@@ -15,7 +15,8 @@ RoleValue = Qt.ItemDataRole.UserRole + 11
 
 
 class Sidebar(QTreeWidget):
-    """Emits `chosen(kind, value)`: ("all", None), ("folder", id), ("people", None), ("unsorted", None), ("filter", name)."""
+    """Emits `chosen(kind, value)`: ("all", None), ("folder", id), ("people", None),
+    ("unsorted", None), ("filter", name)."""
 
     chosen = Signal(str, object)
 
@@ -102,7 +103,9 @@ class Sidebar(QTreeWidget):
         for i in reversed(range(1, self.library.childCount())):
             self.library.removeChild(self.library.child(i))
         for folder in folders:
-            item = self._item(self.library, f"{Path(folder.path).name or folder.path}  ({folder.photos})", "folder", folder.id)
+            item = self._item(
+                self.library, f"{Path(folder.path).name or folder.path}  ({folder.photos})", "folder", folder.id
+            )
             item.setToolTip(0, folder.path)
         self._restore(current)
 

@@ -41,6 +41,8 @@ def missing_packages() -> list[str]:
 
 
 def advice(packages: list[str]) -> str:
-    return ("faceorg cannot open its window: Qt needs system libraries that are not installed.\n"
-            f"On Debian or Ubuntu:  sudo apt-get install {' '.join(packages)}\n"
-            "(The command line works without them: faceorg --help.)")
+    return (
+        "faceorg cannot open its window: Qt needs system libraries that are not installed.\n"
+        f"On Debian or Ubuntu:  sudo apt-get install {' '.join(packages)}\n"
+        "(The command line works without them: faceorg --help.)"
+    )

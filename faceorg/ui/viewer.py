@@ -36,8 +36,10 @@ def describe_photo(details, camera: str | None) -> str:
     if camera:
         lines.append(f"Camera: {html.escape(camera)}")
     if details.width and details.height:
-        lines.append(f"Size: {details.width} × {details.height} ({details.width * details.height / 1e6:.1f} MP), "
-                     f"{details.bytes / 1e6:.1f} MB")
+        lines.append(
+            f"Size: {details.width} × {details.height} ({details.width * details.height / 1e6:.1f} MP), "
+            f"{details.bytes / 1e6:.1f} MB"
+        )
     lines.append(f"Folder: {html.escape(str(Path(details.path).parent))}")
     return "<br>".join(lines)
 
@@ -72,7 +74,9 @@ class PhotoCanvas(QWidget):
         if self.image.isNull():
             return QRectF(), 1.0
         fitted = QSize(self.image.size()).scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        rect = QRectF((self.width() - fitted.width()) / 2, (self.height() - fitted.height()) / 2, fitted.width(), fitted.height())
+        rect = QRectF(
+            (self.width() - fitted.width()) / 2, (self.height() - fitted.height()) / 2, fitted.width(), fitted.height()
+        )
         return rect, fitted.width() / max(1, self.original.width())
 
     def face_rect(self, index: int) -> QRectF:
@@ -165,7 +169,9 @@ class PhotoViewer(QWidget):
         self.canvas.hovered.connect(self._describe)
         self.canvas.clicked.connect(self.faceClicked)
 
-    def show_photo(self, path: str, image: QImage, original: QSize, faces: list[StoredFace], names: dict[int, str | None]) -> None:
+    def show_photo(
+        self, path: str, image: QImage, original: QSize, faces: list[StoredFace], names: dict[int, str | None]
+    ) -> None:
         self.path, self.names = path, names
         self.title.setText(Path(path).name)
         self.canvas.show_photo(image, original, faces)
@@ -174,9 +180,11 @@ class PhotoViewer(QWidget):
     def _describe(self, index: int) -> None:
         faces = self.canvas.faces
         if index < 0:
-            self.info.setText(f"<b>{html.escape(Path(self.path).name)}</b><br>{count(len(faces), 'face')}"
-                              f"<br><br>{self.details}<br><br>Point at a face to see who it is; "
-                              "click it to name it or say it is someone else.<br>← → next photo · Esc back")
+            self.info.setText(
+                f"<b>{html.escape(Path(self.path).name)}</b><br>{count(len(faces), 'face')}"
+                f"<br><br>{self.details}<br><br>Point at a face to see who it is; "
+                "click it to name it or say it is someone else.<br>← → next photo · Esc back"
+            )
             return
         self.info.setText(describe(faces[index], self.names.get(faces[index].id)))
 

@@ -67,8 +67,12 @@ class LibraryWorker(QObject):
             summary = ScanSummary(cancelled=True)
         self.scanFinished.emit(summary)
 
-    def run(self, future: Future, on_done: Callable[[Any, OpChanges], None] | None = None,
-            on_error: Callable[[DecisionError], None] | None = None) -> None:
+    def run(
+        self,
+        future: Future,
+        on_done: Callable[[Any, OpChanges], None] | None = None,
+        on_error: Callable[[DecisionError], None] | None = None,
+    ) -> None:
         """Deliver an operation's outcome on the GUI thread: `on_done(result, changes)`, or the
         decision's refusal to `on_error` (default: the `failed` signal with its text)."""
 

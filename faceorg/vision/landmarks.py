@@ -12,8 +12,11 @@ from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.weights import ModelSpec, locate
 
 SHAPE_PREDICTOR = ModelSpec(
-    "landmarks", "face_recognition_models", "models/shape_predictor_5_face_landmarks.dat",
-    "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888", "CC0-1.0 (dlib-models, Davis E. King)",
+    "landmarks",
+    "face_recognition_models",
+    "models/shape_predictor_5_face_landmarks.dat",
+    "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888",
+    "CC0-1.0 (dlib-models, Davis E. King)",
     "dlib-shape-predictor-5",
 )
 

@@ -23,10 +23,13 @@ from faceorg.core.face import Box
 from faceorg.vision.weights import ModelSpec
 
 PARSING_MODEL = ModelSpec(
-    "face parsing", "resources", "weights/face_parsing_bisenet_celebamaskhq.safetensors",
+    "face parsing",
+    "resources",
+    "weights/face_parsing_bisenet_celebamaskhq.safetensors",
     "167287207ec6968f51377b5167caed42d126ab4043648e7ee43cf81ee050d742",
     "weights: CelebAMask-HQ, non-commercial research only; code MIT (see the .LICENSE.txt beside it)",
-    "bisenet-celebamaskhq")
+    "bisenet-celebamaskhq",
+)
 INPUT_SIZE = 512
 CROP_SCALE = 2.0
 CROP_LIFT = 0.15
@@ -45,8 +48,11 @@ def cut(image: np.ndarray, box: Box, size: int = INPUT_SIZE, scale: float = CROP
     """The (size, size, 3) uint8 crop; parts outside the photo are black, as a padded portrait."""
     x1, y1, x2, y2 = crop_box(box, scale)
     pil = Image.fromarray(image)
-    return np.asarray(pil.resize((size, size), Image.BILINEAR, box=(x1, y1, x2, y2)) if x1 >= 0 and y1 >= 0
-                      and x2 <= image.shape[1] and y2 <= image.shape[0] else _padded(pil, (x1, y1, x2, y2), size))
+    return np.asarray(
+        pil.resize((size, size), Image.BILINEAR, box=(x1, y1, x2, y2))
+        if x1 >= 0 and y1 >= 0 and x2 <= image.shape[1] and y2 <= image.shape[0]
+        else _padded(pil, (x1, y1, x2, y2), size)
+    )
 
 
 def _padded(pil: Image.Image, rect: tuple[int, int, int, int], size: int) -> np.ndarray:
@@ -78,8 +84,24 @@ def parse(model, crops: Sequence[np.ndarray], device: str = "cpu") -> np.ndarray
     return logits.argmax(1).to(torch.uint8).cpu().numpy()
 
 
-FEATURE_CLASSES = ("skin", "eye_g", "ear_r", "neck_l", "hair", "hat", "mouth", "u_lip", "l_lip", "l_eye", "r_eye",
-                   "l_brow", "r_brow", "nose", "cloth", "neck")
+FEATURE_CLASSES = (
+    "skin",
+    "eye_g",
+    "ear_r",
+    "neck_l",
+    "hair",
+    "hat",
+    "mouth",
+    "u_lip",
+    "l_lip",
+    "l_eye",
+    "r_eye",
+    "l_brow",
+    "r_brow",
+    "nose",
+    "cloth",
+    "neck",
+)
 
 
 def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE) -> dict[str, float]:
@@ -97,8 +119,13 @@ def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE) ->
     r, g, b = pixels[:, 0], pixels[:, 1], pixels[:, 2]
     value = pixels.max(1)
     saturation = np.where(value > 0, (value - pixels.min(1)) / np.maximum(value, 1e-6), 0)
-    out.update(hair_value=float(np.median(value)), hair_saturation=float(np.median(saturation)),
-               hair_rg=float(np.median(r - g)), hair_rb=float(np.median(r - b)),
-               hair_dark=float((value < 0.25).mean()), hair_bright=float((value > 0.6).mean()),
-               hair_grey=float(((saturation < 0.15) & (value > 0.35)).mean()))
+    out.update(
+        hair_value=float(np.median(value)),
+        hair_saturation=float(np.median(saturation)),
+        hair_rg=float(np.median(r - g)),
+        hair_rb=float(np.median(r - b)),
+        hair_dark=float((value < 0.25).mean()),
+        hair_bright=float((value > 0.6).mean()),
+        hair_grey=float(((saturation < 0.15) & (value > 0.35)).mean()),
+    )
     return out

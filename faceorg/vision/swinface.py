@@ -25,8 +25,10 @@ from faceorg.vision.weights import WeightsError, sha256_of
 
 FILE_NAME = "swinface.safetensors"
 PARTS = ("backbone", "fam", "tss", "om")
-ARCFACE_112 = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
-                        [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float64)
+ARCFACE_112 = np.array(
+    [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041]],
+    dtype=np.float64,
+)
 """The ArcFace 5-point template (eyes, nose tip, mouth corners) in a 112 x 112 face."""
 
 
@@ -39,16 +41,22 @@ def expected_shapes() -> dict[str, dict[str, tuple[int, ...]]]:
     from faceorg.vision.nets.swinface import SwinFace, official_backbone_shapes
 
     model = SwinFace()
-    return {"backbone": official_backbone_shapes(),
-            **{part: {k: tuple(v.shape) for k, v in getattr(model, part).state_dict().items()}
-               for part in ("fam", "tss", "om")}}
+    return {
+        "backbone": official_backbone_shapes(),
+        **{
+            part: {k: tuple(v.shape) for k, v in getattr(model, part).state_dict().items()}
+            for part in ("fam", "tss", "om")
+        },
+    }
 
 
 def check_layout(checkpoint: object) -> dict[str, dict]:
     """The four state dicts of an official checkpoint, or `ImportRefused` naming the first difference."""
     if not isinstance(checkpoint, dict) or not all(f"state_dict_{p}" in checkpoint for p in PARTS):
-        raise ImportRefused("this file is not a SwinFace checkpoint: it lacks the four state dicts "
-                            "state_dict_backbone, state_dict_fam, state_dict_tss and state_dict_om.")
+        raise ImportRefused(
+            "this file is not a SwinFace checkpoint: it lacks the four state dicts "
+            "state_dict_backbone, state_dict_fam, state_dict_tss and state_dict_om."
+        )
     wanted = expected_shapes()
     parts = {}
     for part in PARTS:
@@ -56,12 +64,15 @@ def check_layout(checkpoint: object) -> dict[str, dict]:
         missing = sorted(set(wanted[part]) - set(state))
         extra = sorted(set(state) - set(wanted[part]))
         if missing or extra:
-            raise ImportRefused(f"this file is not the SwinFace layout: its {part} lacks {missing[:3]} "
-                                f"and has unexpected {extra[:3]}.")
+            raise ImportRefused(
+                f"this file is not the SwinFace layout: its {part} lacks {missing[:3]} and has unexpected {extra[:3]}."
+            )
         for key, shape in wanted[part].items():
             if tuple(state[key].shape) != shape:
-                raise ImportRefused(f"this file is not the SwinFace layout: {part} tensor {key} has shape "
-                                    f"{tuple(state[key].shape)}, SwinFace's is {shape}.")
+                raise ImportRefused(
+                    f"this file is not the SwinFace layout: {part} tensor {key} has shape "
+                    f"{tuple(state[key].shape)}, SwinFace's is {shape}."
+                )
         parts[part] = state
     return parts
 
@@ -83,7 +94,9 @@ def import_checkpoint(source: Path, models_dir: Path) -> Path:
     tensors.update({f"embedding.{k}": v for k, v in embedding.items()})
     for part in ("fam", "tss", "om"):
         tensors.update({f"{part}.{k}": v for k, v in parts[part].items()})
-    tensors = {k: v.detach().float().contiguous() if v.is_floating_point() else v.contiguous() for k, v in tensors.items()}
+    tensors = {
+        k: v.detach().float().contiguous() if v.is_floating_point() else v.contiguous() for k, v in tensors.items()
+    }
     models_dir.mkdir(parents=True, exist_ok=True)
     target = models_dir / FILE_NAME
     source_sha = hashlib.sha256(source.read_bytes()).hexdigest()
@@ -106,8 +119,11 @@ def load(models_dir: Path, device: str = "cpu"):
     path = imported(models_dir)
     if path is None:
         raise WeightsError(f"no SwinFace model imported into {models_dir}; run `faceorg models import FILE`")
-    recorded = (models_dir / "swinface.sha256").read_text(encoding="utf-8").strip() if (
-        models_dir / "swinface.sha256").is_file() else ""
+    recorded = (
+        (models_dir / "swinface.sha256").read_text(encoding="utf-8").strip()
+        if (models_dir / "swinface.sha256").is_file()
+        else ""
+    )
     if sha256_of(path) != recorded:
         raise WeightsError(f"{path} changed since it was imported (sha256 mismatch); import the checkpoint again")
     model = SwinFace()
@@ -149,7 +165,11 @@ def readable(outputs: dict) -> list[dict]:
     for i in range(n):
         attributes = {("Male" if k == "Gender" else k): float(p[i, 1]) for k, p in probs.items() if k != "Expression"}
         assert set(attributes) == set(CELEBA_ATTRIBUTES), sorted(set(CELEBA_ATTRIBUTES) ^ set(attributes))
-        found.append({"attributes": attributes,
-                      "expression": {name: float(probs["Expression"][i, j]) for j, name in enumerate(EXPRESSIONS)},
-                      "age": float(outputs["Age"][i, 0])})
+        found.append(
+            {
+                "attributes": attributes,
+                "expression": {name: float(probs["Expression"][i, j]) for j, name in enumerate(EXPRESSIONS)},
+                "age": float(outputs["Age"][i, 0]),
+            }
+        )
     return found

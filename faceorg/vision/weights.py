@@ -75,7 +75,9 @@ def locate(spec: ModelSpec, user_models_dir: Path | None = None, verify: bool = 
     """The verified path of a spec's file, or a `WeightsError` naming the fix."""
     path = origin_dir(spec.origin, user_models_dir) / spec.relpath
     if not path.is_file():
-        raise WeightsError(f"{spec.task} model {spec.filename} not found at {path}; reinstall faceorg's dependencies ({spec.origin})")
+        raise WeightsError(
+            f"{spec.task} model {spec.filename} not found at {path}; reinstall faceorg's dependencies ({spec.origin})"
+        )
     if verify and spec.sha256 and sha256_of(path) != spec.sha256:
         raise WeightsError(f"{spec.task} model {path} is corrupt (sha256 mismatch); reinstall {spec.origin}")
     return path

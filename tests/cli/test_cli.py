@@ -43,8 +43,12 @@ def scanned(tmp_path_factory):
 def test_scan_json_counts_what_it_did(scanned):
     root, _, _, summary = scanned
     assert (summary["scanned"], summary["faces"], summary["people_created"]) == (2, 2, 1)
-    assert summary["failed"] == [{"path": str(root / "photos" / "notes.jpg"),
-                                  "reason": "decode: not an image file (or a format faceorg cannot read)"}]
+    assert summary["failed"] == [
+        {
+            "path": str(root / "photos" / "notes.jpg"),
+            "reason": "decode: not an image file (or a format faceorg cannot read)",
+        }
+    ]
     assert summary["cancelled"] is False and summary["seconds"] > 0
 
 

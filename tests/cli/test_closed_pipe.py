@@ -22,8 +22,9 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
     conn.close()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = f"{sys.executable} -m faceorg people --db {db} | head -3"
-    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.stdout.count("\n") == 3
     assert result.stderr == "", result.stderr
     assert result.returncode == 141, "a closed pipe is reported the way a shell reports SIGPIPE"

@@ -38,6 +38,7 @@ def _gray(face: Image.Image) -> np.ndarray:
 def _save(mode_maker: Callable[[Image.Image], Image.Image], fmt: str, **params) -> Callable[[Image.Image, Path], None]:
     def make(face: Image.Image, path: Path) -> None:
         mode_maker(face).save(path, fmt, **params)
+
     return make
 
 
@@ -94,7 +95,7 @@ def _declares_more_than_it_holds(face: Image.Image, path: Path) -> None:
     face.resize((512, 330)).save(buffer, "JPEG", quality=90)
     data = bytearray(buffer.getvalue())
     sof = data.find(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", 12000, 12000)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 12000, 12000)
     path.write_bytes(bytes(data))
 
 
@@ -106,11 +107,17 @@ def _cut_jpeg(face: Image.Image, path: Path) -> None:
 
 def _png_bomb_header(face: Image.Image, path: Path) -> None:
     """A PNG that claims 40000x40000 pixels (1.6 gigapixels) in a few bytes."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     header = struct.pack(">IIBBBBB", 40000, 40000, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-                     + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 HOSTILE: tuple[Hostile, ...] = (
@@ -124,8 +131,12 @@ HOSTILE: tuple[Hostile, ...] = (
     Hostile(b"cut_in_three.jpg", _cut_jpeg, "failed", reason=("decode", "truncated")),
     Hostile(b"gigapixel_header.png", _png_bomb_header, "failed", reason=("decode", "too large")),
     Hostile(b"empty.jpg", lambda face, path: path.write_bytes(b""), "failed", reason=("read", "empty")),
-    Hostile(b"text_named.png", lambda face, path: path.write_text("not a picture"), "failed",
-            reason=("decode", "not an image")),
+    Hostile(
+        b"text_named.png",
+        lambda face, path: path.write_text("not a picture"),
+        "failed",
+        reason=("decode", "not an image"),
+    ),
     Hostile(b"gray16.png", _save(_gray16, "PNG"), "ok", faces="some"),
     Hostile(b"gray16.tif", _save(_gray16, "TIFF"), "ok", faces="some"),
     Hostile(b"int32.tif", _save(_int32, "TIFF"), "ok", faces="some"),

@@ -26,8 +26,7 @@ def hostile_config(tmp_path_factory):
     from faceorg.config import default_config
 
     root = tmp_path_factory.mktemp("hostile")
-    return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache",
-                                           device="cpu")
+    return default_config().with_overrides(db_path=root / "library.db", cache_dir=root / "cache", device="cpu")
 
 
 @pytest.fixture(scope="module")

@@ -70,8 +70,14 @@ def photo_folder(tmp_path_factory) -> Path:
 
 def _env(home: Path) -> dict[str, str]:
     """The subprocess's settings, data and cache live under `home`, never the user's."""
-    return {**os.environ, "PYTHONPATH": str(REPO), "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"), "OMP_NUM_THREADS": "2"}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "OMP_NUM_THREADS": "2",
+    }
 
 
 def _stored(db: Path) -> int:
@@ -88,8 +94,13 @@ def _stored(db: Path) -> int:
 
 
 def _scan(db: Path, folder: Path, home: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "faceorg", "scan", "--db", str(db), "--device", "cpu", "--json",
-                             str(folder)], env=_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "faceorg", "scan", "--db", str(db), "--device", "cpu", "--json", str(folder)],
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _kill_when(process: subprocess.Popen, db: Path, stored: int | None, delay: float, rng: random.Random) -> str:
@@ -119,20 +130,28 @@ def _consistent(db: Path) -> None:
 
 
 def _faces(conn) -> list[tuple]:
-    return sorted(tuple(r) for r in conn.execute("SELECT p.name, ROUND(f.x1), ROUND(f.y1), ROUND(f.x2), ROUND(f.y2) "
-                                                 "FROM faces f JOIN photos p ON p.id = f.photo_id"))
+    return sorted(
+        tuple(r)
+        for r in conn.execute(
+            "SELECT p.name, ROUND(f.x1), ROUND(f.y1), ROUND(f.x2), ROUND(f.y2) "
+            "FROM faces f JOIN photos p ON p.id = f.photo_id"
+        )
+    )
 
 
 def _people(conn) -> set[frozenset]:
     groups: dict[int, set] = {}
-    for name, x1, y1, person in conn.execute("SELECT p.name, ROUND(f.x1), ROUND(f.y1), f.person_id FROM faces f "
-                                             "JOIN photos p ON p.id = f.photo_id WHERE f.person_id IS NOT NULL"):
+    for name, x1, y1, person in conn.execute(
+        "SELECT p.name, ROUND(f.x1), ROUND(f.y1), f.person_id FROM faces f "
+        "JOIN photos p ON p.id = f.photo_id WHERE f.person_id IS NOT NULL"
+    ):
         groups.setdefault(person, set()).add((name, x1, y1))
     return {frozenset(g) for g in groups.values()}
 
 
-def test_kill_9_at_every_point_loses_nothing_and_the_next_scan_finishes_the_work(photo_folder, tmp_path, config,
-                                                                                 pipeline):
+def test_kill_9_at_every_point_loses_nothing_and_the_next_scan_finishes_the_work(
+    photo_folder, tmp_path, config, pipeline
+):
     originals = {p.name: _sha(p) for p in photo_folder.iterdir()}
     clean = connect(config.db_path)
     Scanner(clean, config, lambda: pipeline).scan([photo_folder])

@@ -45,8 +45,12 @@ def _library(tmp_path, photo_faces: list[list[np.ndarray]]):
         with transaction(conn):
             facts = photos.FileFacts(f"/synthetic/{k}.jpg", 1, 0.0, f"{k:032x}", 800, 600)
             photo_id = photos.upsert(conn, facts, folder, PhotoStatus.OK, face_count=len(vectors))
-            records = [FaceRecord(Box(10 + 250 * j, 10, 210 + 250 * j, 210), 0.999, [(0.0, 0.0)] * 5,
-                                  embedding=v, quality=dict(GOOD)) for j, v in enumerate(vectors)]
+            records = [
+                FaceRecord(
+                    Box(10 + 250 * j, 10, 210 + 250 * j, 210), 0.999, [(0.0, 0.0)] * 5, embedding=v, quality=dict(GOOD)
+                )
+                for j, v in enumerate(vectors)
+            ]
             face_ids = face_repo.replace_faces(conn, photo_id, records)
             place_new_faces(conn, index, face_ids)
         ids.append(face_ids)
@@ -132,6 +136,7 @@ def test_a_refused_merge_is_not_offered_again(tmp_path):
     a, b = _person(conn, ids[0][0]), _person(conn, ids[3][0])
     if a == b:  # grouped as one already: split them by hand so there is a merge question
         from faceorg.people import decisions
+
         decisions.new_person(conn, [f[0] for f in ids[3:]])
         a, b = _person(conn, ids[0][0]), _person(conn, ids[3][0])
     merges = [s for s in review.queue(conn) if s.kind == "merge"]

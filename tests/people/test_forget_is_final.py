@@ -57,13 +57,18 @@ def test_no_undo_brings_back_a_forgotten_person_or_anyone_merged_into_them(libra
         assert people.get(conn, target) is None and people.get(conn, source) is None
         assert people.by_name(conn, "Zed Secret") is None
         marks = ",".join("?" * len(faces))
-        linked = conn.execute(f"SELECT COUNT(*) FROM faces WHERE person_id IS NOT NULL AND id IN ({marks})",
-                              faces).fetchone()[0]
+        linked = conn.execute(
+            f"SELECT COUNT(*) FROM faces WHERE person_id IS NOT NULL AND id IN ({marks})", faces
+        ).fetchone()[0]
         assert linked == 0, f"undoing {undone[-1]!r} linked forgotten faces again"
     assert len(undone) == 3, "the name and merge decisions are still there to undo, only emptied of the forgotten"
     assert people.get(conn, bystander) is not None and people.get(conn, bystander).name is None, "others undo as before"
-    assert conn.execute(f"SELECT COUNT(*) FROM faces WHERE forgotten = 0 AND id IN ({','.join('?' * len(faces))})",
-                        faces).fetchone()[0] == 0
+    assert (
+        conn.execute(
+            f"SELECT COUNT(*) FROM faces WHERE forgotten = 0 AND id IN ({','.join('?' * len(faces))})", faces
+        ).fetchone()[0]
+        == 0
+    )
     history = " ".join(r[0] + r[1] for r in conn.execute("SELECT summary, before FROM decisions"))
     assert "Zed Secret" not in history and "Carol Keep" in history
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

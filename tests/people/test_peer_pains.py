@@ -24,8 +24,9 @@ def _person_of(conn, face_id):
 def test_background_faces_are_set_aside_and_no_labelled_face_is_lost(deepface_library, identities):
     conn, _ = deepface_library
     labelled = labelled_faces(conn, identities)
-    rows = conn.execute("SELECT f.id, p.name, f.score, f.quality, f.background FROM faces f "
-                        "JOIN photos p ON p.id = f.photo_id").fetchall()
+    rows = conn.execute(
+        "SELECT f.id, p.name, f.score, f.quality, f.background FROM faces f JOIN photos p ON p.id = f.photo_id"
+    ).fetchall()
     counts: dict[str, int] = {}
     for _, _, score, quality, flag in rows:  # for the printout only: the truth is checked below
         for reason in background_reasons(score, from_json(quality, {})) if flag else []:

@@ -43,7 +43,9 @@ def _person_with_most_faces(conn, identities, identity):
 def test_clusters_agree_with_the_labels(deepface_library, identities):
     conn, _ = deepface_library
     (p, r, f), (_, _, bf), predicted, truth = _scores(conn, identities)
-    print(f"pairwise P {p:.3f} R {r:.3f} F {f:.3f}; BCubed F {bf:.3f}; unsorted {predicted.count(None)}/{len(predicted)}")
+    print(
+        f"pairwise P {p:.3f} R {r:.3f} F {f:.3f}; BCubed F {bf:.3f}; unsorted {predicted.count(None)}/{len(predicted)}"
+    )
     assert f >= PAIRWISE_F_FLOOR
     assert p == 1.0, "no two labelled people may share an album"
 
@@ -118,7 +120,9 @@ def test_a_forgotten_persons_embeddings_are_gone_from_the_file(people_library, i
     decisions.name(conn, person, "Private Person")
     decisions.forget(conn, person, cache)
     db_file = conn.execute("PRAGMA database_list").fetchone()[2]
-    raw = open(db_file, "rb").read() + (open(db_file + "-wal", "rb").read() if os.path.exists(db_file + "-wal") else b"")
+    raw = open(db_file, "rb").read() + (
+        open(db_file + "-wal", "rb").read() if os.path.exists(db_file + "-wal") else b""
+    )
     for blob in blobs:
         assert blob[:64] not in raw, "an embedding of a forgotten face is still in the library file"
     assert b"Private Person" not in raw, "the forgotten name is still in the library file"
@@ -139,15 +143,21 @@ def test_new_photos_of_a_named_person_join_that_person(faces_dir, identities, co
     conn = connect(config.db_path)
     scanner = Scanner(conn, config, lambda: pipeline)
     scanner.scan([folder])
-    first = conn.execute("SELECT f.person_id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?", (theirs[0],)).fetchone()[0]
+    first = conn.execute(
+        "SELECT f.person_id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?", (theirs[0],)
+    ).fetchone()[0]
     assert first is not None
     decisions.name(conn, first, "Angelina")
     for name in theirs[3:]:
         shutil.copy(faces_dir / "deepface" / name, folder / name)
     summary = scanner.scan([folder])
     assert summary.scanned == len(theirs) - 3
-    joined = [conn.execute("SELECT f.person_id, f.assigned_by FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?", (n,)).fetchone()
-              for n in theirs[3:]]
+    joined = [
+        conn.execute(
+            "SELECT f.person_id, f.assigned_by FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.name = ?", (n,)
+        ).fetchone()
+        for n in theirs[3:]
+    ]
     assert all(person == first for person, _ in joined), joined
     assert all(by in ("predicted", "cluster") for _, by in joined), "guesses, not confirmed by the user"
     conn.close()

@@ -105,16 +105,19 @@ RULES = JunkRules()
 CLEAR = {"side_px": 120.0, "sharpness": 500.0, "yaw": 0.0}
 
 
-@pytest.mark.parametrize(("score", "quality", "background"), [
-    (0.999, CLEAR, False),  # a clear portrait
-    (0.999, {**CLEAR, "side_px": RULES.min_side_px - 1}, True),  # tiny
-    (0.999, {**CLEAR, "side_px": RULES.min_side_px + 1}, False),
-    (0.999, {**CLEAR, "sharpness": RULES.min_sharpness - 1}, True),  # blurred
-    (0.999, {**CLEAR, "sharpness": RULES.min_sharpness + 1}, False),
-    (RULES.min_score - 0.01, CLEAR, True),  # a doubtful detection
-    (0.999, {**CLEAR, "yaw": RULES.max_yaw + 0.01}, True),  # turned away
-    (0.999, {}, False),  # no quality measured: only the score can set it aside
-])
+@pytest.mark.parametrize(
+    ("score", "quality", "background"),
+    [
+        (0.999, CLEAR, False),  # a clear portrait
+        (0.999, {**CLEAR, "side_px": RULES.min_side_px - 1}, True),  # tiny
+        (0.999, {**CLEAR, "side_px": RULES.min_side_px + 1}, False),
+        (0.999, {**CLEAR, "sharpness": RULES.min_sharpness - 1}, True),  # blurred
+        (0.999, {**CLEAR, "sharpness": RULES.min_sharpness + 1}, False),
+        (RULES.min_score - 0.01, CLEAR, True),  # a doubtful detection
+        (0.999, {**CLEAR, "yaw": RULES.max_yaw + 0.01}, True),  # turned away
+        (0.999, {}, False),  # no quality measured: only the score can set it aside
+    ],
+)
 def test_background_faces_are_flagged_by_the_documented_thresholds(tmp_path, score, quality, background):
     """Each row puts a face just on one side of one documented threshold of people.junk.JunkRules."""
     conn = connect(tmp_path / "library.db")

@@ -32,9 +32,14 @@ def library(faces_dir, tmp_path, config, pipeline):
 
 
 def _values(conn, name):
-    return {r[0]: (r[1], r[2]) for r in conn.execute(
-        """SELECT p.name, a.p, a.model FROM face_attributes a JOIN faces f ON f.id = a.face_id
-           JOIN photos p ON p.id = f.photo_id WHERE a.name = ?""", (name,))}
+    return {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            """SELECT p.name, a.p, a.model FROM face_attributes a JOIN faces f ON f.id = a.face_id
+           JOIN photos p ON p.id = f.photo_id WHERE a.name = ?""",
+            (name,),
+        )
+    }
 
 
 def test_the_pass_finds_glasses_and_a_bald_head_and_records_its_model(library, config):

@@ -18,8 +18,9 @@ def _people(conn) -> set[frozenset[tuple[str, int]]]:
     """Who is grouped with whom, by photo name and box: comparable across libraries."""
     groups: dict[int, set] = {}
     for name, x1, y1, person in conn.execute(
-            "SELECT p.name, f.x1, f.y1, f.person_id FROM faces f JOIN photos p ON p.id = f.photo_id "
-            "WHERE f.person_id IS NOT NULL"):
+        "SELECT p.name, f.x1, f.y1, f.person_id FROM faces f JOIN photos p ON p.id = f.photo_id "
+        "WHERE f.person_id IS NOT NULL"
+    ):
         groups.setdefault(person, set()).add((name, round(x1), round(y1)))
     return {frozenset(g) for g in groups.values()}
 

@@ -25,8 +25,11 @@ SOME = ["img1.jpg", "img2.jpg", "img17.jpg", "img22.jpg"]
 
 def _snapshot(folder):
     """Every file's size, modification time and content."""
-    return {p: (p.stat().st_size, p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        p: (p.stat().st_size, p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -156,8 +159,11 @@ def test_cancel_stops_between_photos(library, config, pipeline):
 
 
 def _faces_of(conn, name):
-    return conn.execute("SELECT f.id, f.person_id, f.assigned_by FROM faces f JOIN photos p ON p.id = f.photo_id "
-                        "WHERE p.name = ? ORDER BY f.id", (name,)).fetchall()
+    return conn.execute(
+        "SELECT f.id, f.person_id, f.assigned_by FROM faces f JOIN photos p ON p.id = f.photo_id "
+        "WHERE p.name = ? ORDER BY f.id",
+        (name,),
+    ).fetchall()
 
 
 def _named_library(library):

@@ -31,8 +31,9 @@ def test_a_folder_that_fails_to_list_is_reported_with_its_reason(tmp_path):
     assert [(p.name, r) for p, r in unreadable] == [("sub", "cannot list folder: No such file or directory")]
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root lists folders whatever their permissions")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root lists folders whatever their permissions"
+)
 def test_an_unreadable_folder_is_recorded_as_failed_and_cleared_when_readable(tmp_path):
     _tree(tmp_path / "photos")
     locked = tmp_path / "photos" / "sub"
@@ -53,8 +54,13 @@ def test_a_folder_recorded_as_unreadable_is_cleared_once_it_can_be_listed(tmp_pa
     (tmp_path / "photos" / "sub").mkdir(parents=True)
     conn = connect(config.db_path)
     folder_id = photos.ensure_folder(conn, str(tmp_path / "photos"))
-    photos.upsert(conn, photos.FileFacts(str(tmp_path / "photos" / "sub"), 0, 0.0), folder_id, PhotoStatus.FAILED,
-                  error="walk: cannot list folder: Permission denied")
+    photos.upsert(
+        conn,
+        photos.FileFacts(str(tmp_path / "photos" / "sub"), 0, 0.0),
+        folder_id,
+        PhotoStatus.FAILED,
+        error="walk: cannot list folder: Permission denied",
+    )
     summary = Scanner(conn, config, lambda: pytest.fail("there is no photo to analyse")).scan([tmp_path / "photos"])
     assert conn.execute("SELECT COUNT(*) FROM photos").fetchone()[0] == 0
     assert (summary.vanished, summary.failed) == (0, [])

@@ -15,13 +15,19 @@ import pytest
 from faceorg.store.lock import LibraryBusy, lock_path, scan_lock
 
 REPO = Path(__file__).resolve().parents[2]
-HOLD = "import sys, time; from pathlib import Path; from faceorg.store.lock import scan_lock\n" \
-       "with scan_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
+HOLD = (
+    "import sys, time; from pathlib import Path; from faceorg.store.lock import scan_lock\n"
+    "with scan_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
+)
 
 
 def _holder(db: Path, seconds: float) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-c", HOLD, str(db), str(seconds)], stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert process.stdout.readline().strip() == "held"
     return process
 
@@ -36,7 +42,8 @@ def test_a_second_scan_waits_for_the_first_process(tmp_path, config):
     started = time.monotonic()
     conn = connect(config.db_path)
     Scanner(conn, config, lambda: pytest.fail("nothing to analyse")).scan(
-        [tmp_path / "empty"], on_wait=lambda: waited.append(time.monotonic() - started))
+        [tmp_path / "empty"], on_wait=lambda: waited.append(time.monotonic() - started)
+    )
     assert waited, "the second scan was told it waits"
     assert holder.wait(timeout=10) == 0
     assert time.monotonic() - started >= 1.0, "it ran only once the first had finished"

@@ -26,17 +26,31 @@ def _face(expression: str, age: float, male: float, x: float = 0.0, smiling: flo
     if smiling is not None:
         attributes["Smiling"] = smiling
     vector = np.random.default_rng(int(age * 10 + x)).normal(size=128).astype(np.float32)
-    return FaceRecord(box=Box(x, 0, x + 50, 60), score=0.99, landmarks=[(1.0, 2.0)] * 5,
-                      embedding=vector / np.linalg.norm(vector), expression=probs, age=age, age_spread=3.0,
-                      male=male, attributes=attributes)
+    return FaceRecord(
+        box=Box(x, 0, x + 50, 60),
+        score=0.99,
+        landmarks=[(1.0, 2.0)] * 5,
+        embedding=vector / np.linalg.norm(vector),
+        expression=probs,
+        age=age,
+        age_spread=3.0,
+        male=male,
+        attributes=attributes,
+    )
 
 
 def _add_photo(conn, path: str, records: list[FaceRecord]) -> int:
     with transaction(conn):
         folder = photos.ensure_folder(conn, "/photos")
         ms = models.model_set_id(conn, {"detection": "test"})
-        photo_id = photos.upsert(conn, FileFacts(path, 100, 1.0, hash=path[-5:]), folder, PhotoStatus.OK,
-                                 model_set_id=ms, face_count=len(records))
+        photo_id = photos.upsert(
+            conn,
+            FileFacts(path, 100, 1.0, hash=path[-5:]),
+            folder,
+            PhotoStatus.OK,
+            model_set_id=ms,
+            face_count=len(records),
+        )
         faces.replace_faces(conn, photo_id, records)
     return photo_id
 
@@ -121,7 +135,9 @@ def test_move_keeps_the_faces_and_missing_photos_leave_queries(conn):
 def test_filters_combine_on_one_face(conn):
     _add_photo(conn, "/photos/happy-man.jpg", [_face("happy", 30, 0.9)])
     _add_photo(conn, "/photos/happy-woman.jpg", [_face("happy", 30, 0.1)])
-    _add_photo(conn, "/photos/sad-woman-and-old-happy-man.jpg", [_face("sad", 25, 0.1), _face("happy", 70, 0.95, x=100)])
+    _add_photo(
+        conn, "/photos/sad-woman-and-old-happy-man.jpg", [_face("sad", 25, 0.1), _face("happy", 70, 0.95, x=100)]
+    )
     _add_photo(conn, "/photos/surprised-child.jpg", [_face("surprise", 8, 0.5)])
 
     index = FaceIndex.load(conn)
@@ -129,11 +145,21 @@ def test_filters_combine_on_one_face(conn):
     def paths(**kw):
         return sorted(photos.get(conn, int(i)).path.rsplit("/", 1)[1] for i in index.photos(Filter(**kw)))
 
-    assert paths(expressions=frozenset({"happy"})) == ["happy-man.jpg", "happy-woman.jpg", "sad-woman-and-old-happy-man.jpg"]
+    assert paths(expressions=frozenset({"happy"})) == [
+        "happy-man.jpg",
+        "happy-woman.jpg",
+        "sad-woman-and-old-happy-man.jpg",
+    ]
     # the sad woman is 25 and the happy man is 70: no single face is both happy and 20-35
     assert paths(expressions=frozenset({"happy"}), age_min=20, age_max=35) == ["happy-man.jpg", "happy-woman.jpg"]
-    assert paths(attributes=(("Male", False),), age_min=20, age_max=35) == ["happy-woman.jpg", "sad-woman-and-old-happy-man.jpg"]
-    assert paths(expressions=frozenset({"surprise", "sad"})) == ["sad-woman-and-old-happy-man.jpg", "surprised-child.jpg"]
+    assert paths(attributes=(("Male", False),), age_min=20, age_max=35) == [
+        "happy-woman.jpg",
+        "sad-woman-and-old-happy-man.jpg",
+    ]
+    assert paths(expressions=frozenset({"surprise", "sad"})) == [
+        "sad-woman-and-old-happy-man.jpg",
+        "surprised-child.jpg",
+    ]
     # an attribute no model computed matches neither "yes" nor "no"
     assert paths(attributes=(("Eyeglasses", True),)) == []
     assert paths(attributes=(("Eyeglasses", False),)) == []

@@ -27,7 +27,9 @@ def library_window(qtbot, people_library, session_config, pipeline, tmp_path):
 
     db = Path(people_library.execute("PRAGMA database_list").fetchone()[2])
     config = session_config.with_overrides(db_path=db)
-    win = MainWindow(config, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), pipeline_factory=lambda: pipeline)
+    win = MainWindow(
+        config, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), pipeline_factory=lambda: pipeline
+    )
     qtbot.addWidget(win)
     win.resize(1400, 860)
     win.show()

@@ -28,8 +28,18 @@ def test_attributes_are_grouped_and_a_set_toggle_survives_new_attributes(qtbot, 
     assert _row(bar) == ["[Accessories]", "Eyeglasses", "[Face]", "Male", "[Expression]", "Smiling"]
     bar.attribute_toggles["Eyeglasses"].cycle()  # any -> yes
     bar.set_attributes(["Bald", "Wearing_Hat", "Mouth_Slightly_Open"])
-    assert _row(bar) == ["[Accessories]", "Eyeglasses", "Wearing_Hat", "[Hair]", "Bald", "[Face]", "Male",
-                         "[Expression]", "Mouth_Slightly_Open", "Smiling"]
+    assert _row(bar) == [
+        "[Accessories]",
+        "Eyeglasses",
+        "Wearing_Hat",
+        "[Hair]",
+        "Bald",
+        "[Face]",
+        "Male",
+        "[Expression]",
+        "Mouth_Slightly_Open",
+        "Smiling",
+    ]
     assert bar.current().attributes == (("Eyeglasses", True),)
     assert all(isinstance(t, TriStateToggle) for t in bar.attribute_toggles.values())
 

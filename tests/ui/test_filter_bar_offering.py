@@ -8,8 +8,13 @@ from faceorg.ui.filter_bar import FilterBar
 
 
 def test_only_measured_expressions_are_buttons_and_they_say_how_sure(qtbot):
-    rule = ExpressionRule(1.0, {"happy": {"threshold": 0.0, "precision": 0.934, "recall": 0.8},
-                                "surprise": {"threshold": 0.5, "precision": 0.71, "recall": 0.4}})
+    rule = ExpressionRule(
+        1.0,
+        {
+            "happy": {"threshold": 0.0, "precision": 0.934, "recall": 0.8},
+            "surprise": {"threshold": 0.5, "precision": 0.71, "recall": 0.4},
+        },
+    )
     bar = FilterBar(rule=rule)
     qtbot.addWidget(bar)
     assert set(bar.expression_buttons) == {"happy", "surprise"}

@@ -26,12 +26,17 @@ def action(menu: QMenu, text: str):
 def open_viewer_on_a_person(win, qtbot):
     qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=20_000)
     conn = connect(win.config.db_path)
-    row, face = next((row, f) for row, photo in enumerate(win.photos.model.items)
-                     for f in conn.execute("SELECT id, person_id FROM faces WHERE photo_id = ? "
-                                           "AND person_id IS NOT NULL", (photo.id,)).fetchall()[:1])
+    row, face = next(
+        (row, f)
+        for row, photo in enumerate(win.photos.model.items)
+        for f in conn.execute(
+            "SELECT id, person_id FROM faces WHERE photo_id = ? AND person_id IS NOT NULL", (photo.id,)
+        ).fetchall()[:1]
+    )
     win.open_photo(win.photos.model.index(row))
-    qtbot.waitUntil(lambda: any(f.id == face[0] for f in win.viewer.canvas.faces) and bool(win.viewer.owners),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: any(f.id == face[0] for f in win.viewer.canvas.faces) and bool(win.viewer.owners), timeout=20_000
+    )
     index = next(i for i, f in enumerate(win.viewer.canvas.faces) if f.id == face[0])
     return conn, face[0], face[1], index
 
@@ -55,8 +60,9 @@ def test_someone_else_from_the_viewer(library_window, qtbot, menus_shown, monkey
     qtbot.waitUntil(lambda: "Zed Newman" in win.messages.label.text(), timeout=20_000)
     assert win.messages.undo.isVisibleTo(win)
     win.messages.undo.click()  # Undo in the message takes it back
-    qtbot.waitUntil(lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0] == owner,
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0] == owner, timeout=20_000
+    )
 
 
 def test_not_this_person_from_the_viewer(library_window, qtbot, menus_shown):
@@ -65,8 +71,9 @@ def test_not_this_person_from_the_viewer(library_window, qtbot, menus_shown):
     click_face(win, qtbot, index)
     label = people.get(conn, owner).label
     action(menus_shown[-1], f"Not {label}").trigger()
-    qtbot.waitUntil(lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0] is None,
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (face,)).fetchone()[0] is None, timeout=20_000
+    )
     assert conn.execute("SELECT 1 FROM rejections WHERE face_id = ? AND person_id = ?", (face, owner)).fetchone()
 
 

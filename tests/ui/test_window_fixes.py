@@ -20,8 +20,14 @@ from faceorg.store.db import connect
 def every_filter_on(window) -> None:
     bar = window.photos.filter_bar
     bar.set_attributes(list(CELEBA_ATTRIBUTES))
-    bar.apply(Filter(expressions=frozenset(bar.expression_buttons), age_min=20, age_max=45,
-                     attributes=tuple((name, i % 2 == 0) for i, name in enumerate(CELEBA_ATTRIBUTES))))
+    bar.apply(
+        Filter(
+            expressions=frozenset(bar.expression_buttons),
+            age_min=20,
+            age_max=45,
+            attributes=tuple((name, i % 2 == 0) for i, name in enumerate(CELEBA_ATTRIBUTES)),
+        )
+    )
 
 
 def test_the_window_fits_a_1024_pixel_screen_with_every_filter_on(window, qtbot):
@@ -84,8 +90,9 @@ def test_drops_copy_never_move_and_highlight_while_hovering(window, qtbot, monke
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted() and enter.dropAction() == Qt.DropAction.CopyAction
     assert window.stack.property("dropTarget") is True, "the window shows it will take the drop"
-    only_move = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)
+    only_move = QDragEnterEvent(
+        QPoint(300, 300), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window._set_drop_highlight(False)
     QApplication.sendEvent(window, only_move)
     assert not only_move.isAccepted(), "a drag that can only move is refused: the app never moves photos"

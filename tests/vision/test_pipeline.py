@@ -18,7 +18,7 @@ def test_every_face_of_multiface_is_found(faces_dir, pipeline):
     assert len(photo.records) == 6
     centres = sorted(((r.box.x1 + r.box.x2) / 2, (r.box.y1 + r.box.y2) / 2) for r in photo.records)
     # distinct faces, not one face found twice
-    assert min(np.hypot(a[0] - b[0], a[1] - b[1]) for i, a in enumerate(centres) for b in centres[i + 1:]) > 60
+    assert min(np.hypot(a[0] - b[0], a[1] - b[1]) for i, a in enumerate(centres) for b in centres[i + 1 :]) > 60
     for record in photo.records:
         assert record.score > 0.95
         assert len(record.landmarks) == 5
@@ -65,7 +65,9 @@ def test_same_person_pairs_are_closer_than_different_person_pairs(faces_dir, dee
 
     conn, _ = deepface_library
     embedding = {}
-    for row in conn.execute("SELECT p.name, f.id FROM faces f JOIN photos p ON p.id = f.photo_id ORDER BY (f.x2 - f.x1) ASC"):
+    for row in conn.execute(
+        "SELECT p.name, f.id FROM faces f JOIN photos p ON p.id = f.photo_id ORDER BY (f.x2 - f.x1) ASC"
+    ):
         embedding[row[0]] = faces.load(conn, [row[1]])[0].record.embedding  # the largest face wins
     pairs = _pairs(faces_dir)
     distances = np.array([1 - float(embedding[a] @ embedding[b]) for a, b, _ in pairs])

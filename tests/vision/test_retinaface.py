@@ -42,8 +42,7 @@ def test_the_friends_cast_all_six_with_landmarks_in_place(faces_dir):
 
 def test_every_labelled_portrait_has_its_face(faces_dir, identities):
     detector = RetinaFaceDetector("cpu")
-    missing = [name for name in identities
-               if not detector([decode(faces_dir / "deepface" / name, 1000).image], 20)[0]]
+    missing = [name for name in identities if not detector([decode(faces_dir / "deepface" / name, 1000).image], 20)[0]]
     assert not missing
 
 

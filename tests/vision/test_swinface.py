@@ -14,9 +14,15 @@ from tests.vision import swinface_checkpoint
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     root = tmp_path_factory.mktemp("swinface")
-    source = swinface_checkpoint.make(root / "checkpoint_step_79999_gpu_0.pt", heads={
-        "Eyeglasses": [-8.0, 8.0], "Bald": [8.0, -8.0], "Gender": [-8.0, 8.0],
-        "Expression": [0.0, 0.0, 0.0, 9.0, 0.0, 0.0, 0.0]})
+    source = swinface_checkpoint.make(
+        root / "checkpoint_step_79999_gpu_0.pt",
+        heads={
+            "Eyeglasses": [-8.0, 8.0],
+            "Bald": [8.0, -8.0],
+            "Gender": [-8.0, 8.0],
+            "Expression": [0.0, 0.0, 0.0, 9.0, 0.0, 0.0, 0.0],
+        },
+    )
     models = root / "models"
     swinface.import_checkpoint(source, models)
     return root, source, models

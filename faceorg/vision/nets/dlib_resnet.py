@@ -256,8 +256,16 @@ def _conv_affine(con: DlibLayer, affine: DlibLayer, expect: tuple[int, int, int]
     """A con's filters and bias with the following affine folded in."""
     num_filters, size, stride = expect
     n, k, nr, nc = con["filters"]
-    if (con["num_filters"], con["nr"], con["nc"], con["stride_y"], con["stride_x"]) != (num_filters, size, size, stride, stride):
-        raise DlibFormatError(f"con {con['num_filters']} x {nr} x {nc} stride {con['stride_y']} is not (filters, size, stride) {expect}")
+    if (con["num_filters"], con["nr"], con["nc"], con["stride_y"], con["stride_x"]) != (
+        num_filters,
+        size,
+        size,
+        stride,
+        stride,
+    ):
+        raise DlibFormatError(
+            f"con {con['num_filters']} x {nr} x {nc} stride {con['stride_y']} is not (filters, size, stride) {expect}"
+        )
     pad = size // 2 if stride == 1 else 0
     if (con["padding_y"], con["padding_x"]) != (pad, pad) or con["use_relu"]:
         raise DlibFormatError("unexpected con padding or fused relu")
@@ -284,7 +292,9 @@ def build_from_nodes(nodes: list[DlibNode]) -> DlibResNet:
         raise DlibFormatError("node count does not match anet_type")
     for i, ((kind, layer_kind, _), node) in enumerate(zip(entries, nodes)):
         if node.kind != kind or (node.layer is not None and node.layer.kind != layer_kind):
-            raise DlibFormatError(f"layer<{i}>: expected {kind} {layer_kind}, found {node.kind} {node.layer and node.layer.version}")
+            raise DlibFormatError(
+                f"layer<{i}>: expected {kind} {layer_kind}, found {node.kind} {node.layer and node.layer.version}"
+            )
 
     model = DlibResNet()
     inp = _expect(nodes[-1].layer, "input_rgb_image_sized", len(nodes) - 1)
@@ -300,7 +310,14 @@ def build_from_nodes(nodes: list[DlibNode]) -> DlibResNet:
     model.stem.bias.data.copy_(b)
     model.dlib_layers["stem"] = (i, i - 1)
     pool = _expect(nodes[i - 3].layer, "max_pool", i - 3)
-    if (pool["nr"], pool["nc"], pool["stride_y"], pool["stride_x"], pool["padding_y"], pool["padding_x"]) != (3, 3, 2, 2, 0, 0):
+    if (pool["nr"], pool["nc"], pool["stride_y"], pool["stride_x"], pool["padding_y"], pool["padding_x"]) != (
+        3,
+        3,
+        2,
+        2,
+        0,
+        0,
+    ):
         raise DlibFormatError("unexpected max_pool")
     i -= 4  # con, affine, relu, max_pool
 
@@ -319,7 +336,14 @@ def build_from_nodes(nodes: list[DlibNode]) -> DlibResNet:
         if block.stride != 1:
             i -= 2  # tag2, skip1
             pool = _expect(nodes[i].layer, "avg_pool", i)
-            if (pool["nr"], pool["nc"], pool["stride_y"], pool["stride_x"], pool["padding_y"], pool["padding_x"]) != (2, 2, 2, 2, 0, 0):
+            if (pool["nr"], pool["nc"], pool["stride_y"], pool["stride_x"], pool["padding_y"], pool["padding_x"]) != (
+                2,
+                2,
+                2,
+                2,
+                0,
+                0,
+            ):
                 raise DlibFormatError("unexpected avg_pool on a skip path")
             i -= 1
         _expect(nodes[i].layer, "add_prev", i)
@@ -333,7 +357,9 @@ def build_from_nodes(nodes: list[DlibNode]) -> DlibResNet:
     if fc["bias_mode"] != 1 or fc["num_outputs"] != DESCRIPTOR_DIM or fc["num_inputs"] != model.fc.in_features:
         raise DlibFormatError("expected fc_no_bias<128> over 256 inputs")
     # dlib's fc computes output = input (N x inputs) * W (inputs x outputs).
-    weights = fc["params"].reshape(-1)[: fc["num_inputs"] * fc["num_outputs"]].reshape(fc["num_inputs"], fc["num_outputs"])
+    weights = (
+        fc["params"].reshape(-1)[: fc["num_inputs"] * fc["num_outputs"]].reshape(fc["num_inputs"], fc["num_outputs"])
+    )
     model.fc.weight.data.copy_(torch.from_numpy(np.ascontiguousarray(weights.T)))
     model.dlib_layers["fc"] = (i - 1,)
     if i - 1 != 1:

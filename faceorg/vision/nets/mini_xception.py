@@ -119,7 +119,9 @@ class MiniXception(nn.Module):
         return torch.softmax(logits, dim=1)
 
 
-def load_mini_xception(path: Path | str, device: str | torch.device = "cpu", channels_last: bool = True) -> MiniXception:
+def load_mini_xception(
+    path: Path | str, device: str | torch.device = "cpu", channels_last: bool = True
+) -> MiniXception:
     """The model with the converted weights from a .safetensors file, in eval mode.
 
     channels_last: about 3x faster on CPU (the depthwise convs), same numbers.

@@ -29,13 +29,29 @@ GROUPS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("Age", 1), ("Young", 2)),
     (("Expression", 7), ("Smiling", 2)),
     (("Attractive", 2), ("Blurry", 2), ("Chubby", 2), ("Heavy_Makeup", 2), ("Oval_Face", 2), ("Pale_Skin", 2)),
-    (("Bald", 2), ("Bangs", 2), ("Black_Hair", 2), ("Blond_Hair", 2), ("Brown_Hair", 2), ("Gray_Hair", 2),
-     ("Receding_Hairline", 2), ("Straight_Hair", 2), ("Wavy_Hair", 2), ("Wearing_Hat", 2)),
+    (
+        ("Bald", 2),
+        ("Bangs", 2),
+        ("Black_Hair", 2),
+        ("Blond_Hair", 2),
+        ("Brown_Hair", 2),
+        ("Gray_Hair", 2),
+        ("Receding_Hairline", 2),
+        ("Straight_Hair", 2),
+        ("Wavy_Hair", 2),
+        ("Wearing_Hat", 2),
+    ),
     (("Arched_Eyebrows", 2), ("Bags_Under_Eyes", 2), ("Bushy_Eyebrows", 2), ("Eyeglasses", 2), ("Narrow_Eyes", 2)),
     (("Big_Nose", 2), ("Pointy_Nose", 2)),
     (("High_Cheekbones", 2), ("Rosy_Cheeks", 2), ("Wearing_Earrings", 2), ("Sideburns", 2)),
-    (("5_o_Clock_Shadow", 2), ("Big_Lips", 2), ("Mouth_Slightly_Open", 2), ("Mustache", 2), ("Wearing_Lipstick", 2),
-     ("No_Beard", 2)),
+    (
+        ("5_o_Clock_Shadow", 2),
+        ("Big_Lips", 2),
+        ("Mouth_Slightly_Open", 2),
+        ("Mustache", 2),
+        ("Wearing_Lipstick", 2),
+        ("No_Beard", 2),
+    ),
     (("Double_Chin", 2), ("Goatee", 2)),
     (("Wearing_Necklace", 2), ("Wearing_Necktie", 2)),
 )
@@ -48,8 +64,15 @@ EXPRESSIONS = ("surprise", "fear", "disgust", "happy", "sad", "angry", "neutral"
 def backbone() -> nn.Module:
     import timm
 
-    return timm.create_model("swin_tiny_patch4_window7_224", pretrained=False, img_size=INPUT_SIZE, patch_size=2,
-                             window_size=7, num_classes=0, drop_path_rate=0.0)
+    return timm.create_model(
+        "swin_tiny_patch4_window7_224",
+        pretrained=False,
+        img_size=INPUT_SIZE,
+        patch_size=2,
+        window_size=7,
+        num_classes=0,
+        drop_path_rate=0.0,
+    )
 
 
 class ChannelGate(nn.Module):
@@ -57,8 +80,12 @@ class ChannelGate(nn.Module):
 
     def __init__(self, channels: int, reduction: int = 16):
         super().__init__()
-        self.mlp = nn.Sequential(nn.Flatten(), nn.Linear(channels, channels // reduction), nn.ReLU(),
-                                 nn.Linear(channels // reduction, channels))
+        self.mlp = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(channels, channels // reduction),
+            nn.ReLU(),
+            nn.Linear(channels // reduction, channels),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         weight = self.mlp(x.mean((2, 3), keepdim=True)) + self.mlp(x.amax((2, 3), keepdim=True))
@@ -95,8 +122,14 @@ class FeatureAttention(nn.Module):
 class TaskSubnet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.feature = nn.Sequential(nn.Linear(FEATURE_DIM, FEATURE_DIM), nn.ReLU(), nn.Dropout(0.5),
-                                     nn.Linear(FEATURE_DIM, FEATURE_DIM), nn.ReLU(), nn.Dropout(0.5))
+        self.feature = nn.Sequential(
+            nn.Linear(FEATURE_DIM, FEATURE_DIM),
+            nn.ReLU(),
+            nn.Dropout(0.5),
+            nn.Linear(FEATURE_DIM, FEATURE_DIM),
+            nn.ReLU(),
+            nn.Dropout(0.5),
+        )
 
 
 class TaskSubnets(nn.Module):
@@ -116,8 +149,12 @@ class Embedding(nn.Module):
 
     def __init__(self, dim: int = 768):
         super().__init__()
-        self.feature = nn.Sequential(nn.Linear(dim, dim, bias=False), nn.BatchNorm1d(dim, eps=2e-5),
-                                     nn.Linear(dim, FEATURE_DIM, bias=False), nn.BatchNorm1d(FEATURE_DIM, eps=2e-5))
+        self.feature = nn.Sequential(
+            nn.Linear(dim, dim, bias=False),
+            nn.BatchNorm1d(dim, eps=2e-5),
+            nn.Linear(dim, FEATURE_DIM, bias=False),
+            nn.BatchNorm1d(FEATURE_DIM, eps=2e-5),
+        )
 
 
 class SwinFace(nn.Module):
