@@ -181,6 +181,10 @@ class Library:
     def remove_folder(self, folder_id: int) -> Future:
         return self.submit(lambda conn, cache: ops.remove_folder(conn, folder_id, cache), atomic=False)
 
+    def retry_failed(self, paths: list[str]) -> Future:
+        """The future holds the folders to rescan so these failed files are attempted again."""
+        return self.submit(lambda conn, _cache: ops.retry_failed(conn, paths))
+
     def recluster(self) -> Future:
         return self.submit(lambda conn, _cache: ops.recluster(conn))
 

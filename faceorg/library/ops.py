@@ -14,7 +14,7 @@ from faceorg.library.changes import OpChanges
 from faceorg.people import decisions
 from faceorg.people.recluster import recluster as regroup
 from faceorg.people.split import suggest_split as split_groups
-from faceorg.store import browse, people
+from faceorg.store import browse, people, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import transaction
 
@@ -126,3 +126,9 @@ def recluster(conn: sqlite3.Connection):
     return report, OpChanges(
         people=True, faces=True, message=f"People regrouped: {report.clusters} groups, {report.unsorted} unsorted faces"
     )
+
+
+def retry_failed(conn: sqlite3.Connection, paths: list[str]):
+    """Failed files are read again by the next scan of the folders returned (unchanged ones stay skipped)."""
+    photos.retry_failed(conn, paths)
+    return photos.folders_holding(conn, paths), OpChanges()

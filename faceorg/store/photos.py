@@ -142,7 +142,25 @@ def delete_failed(conn: sqlite3.Connection, photo_ids: list[int]) -> None:
 
 
 def failures(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every file the scans could not read, with `stage: reason`, by path."""
     return [
         (r["path"], r["error"])
         for r in conn.execute("SELECT path, error FROM photos WHERE status = 'failed' ORDER BY path")
     ]
+
+
+def retry_failed(conn: sqlite3.Connection, paths: list[str]) -> None:
+    """Make these failed files look changed, so the next scan reads them again instead of
+    skipping them as unchanged (their size and mtime were stored with the failure)."""
+    conn.executemany("UPDATE photos SET size = -1 WHERE path = ? AND status = 'failed'", [(p,) for p in paths])
+
+
+def folders_holding(conn: sqlite3.Connection, paths: list[str]) -> list[str]:
+    """The library folders below which these paths lie (a retry rescans them; only changed files are read)."""
+    folders = [r[0] for r in conn.execute("SELECT path FROM folders ORDER BY length(path)")]
+    roots: list[str] = []
+    for path in paths:
+        root = next((f for f in folders if path == f or path.startswith(f.rstrip(os.sep) + os.sep)), path)
+        if root not in roots:
+            roots.append(root)
+    return roots

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Add Folder…", self.add_folder_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "&Rescan Library", self.rescan, "Ctrl+R")
         self.remove_folder_action = self._action(file, "Remove Folder from Library…", self.remove_current_folder)
+        self._action(file, "Files That Could Not Be &Read…", self.open_failures)
         file.addSeparator()
         self._action(file, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -324,6 +325,17 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self.foldersShown.disconnect(dialog.fill_folders))
         dialog.open()
         return dialog
+
+    def open_failures(self):
+        from faceorg.ui.failures_dialog import FailuresDialog
+
+        dialog = FailuresDialog(self)
+        dialog.open()
+        return dialog
+
+    def retry_failed(self, paths: list[str]) -> None:
+        """Read these failed files again: marked changed, then their folders rescanned (the rest is skipped)."""
+        self._run(self.library.retry_failed(paths), self.scan_paths)
 
     def remove_current_folder(self) -> None:
         kind, value = self.choice
