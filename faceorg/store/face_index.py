@@ -17,6 +17,7 @@ import numpy as np
 from faceorg.core.calibration import ExpressionRule
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.core.filters import Filter
+from faceorg.core.months import month_starts
 
 ATTRIBUTE_THRESHOLD = 0.5
 """An attribute is 'yes' at probability >= 0.5, 'no' below; one never computed is neither."""
@@ -40,6 +41,7 @@ class FaceIndex:
     attribute_names: list[str]
     attributes: np.ndarray  # (faces, attributes) float32, NaN unknown
     rule: ExpressionRule = field(default_factory=ExpressionRule.load)
+    photo_time: np.ndarray = field(default_factory=lambda: np.zeros(0))  # taken (or file) time, ascending
     _name_rank: np.ndarray | None = field(default=None, repr=False)
     _conn_names: object = field(default=None, repr=False)
 
@@ -47,11 +49,11 @@ class FaceIndex:
     def load(cls, conn: sqlite3.Connection, with_faces: bool = True) -> FaceIndex:
         """The snapshot; `with_faces=False` reads only the photo order (enough for an unfiltered
         grid, so the first paint does not wait for the faces)."""
-        photo_ids, folder = _columns(
+        photo_ids, folder, when = _columns(
             conn,
-            "SELECT group_concat(id), group_concat(COALESCE(folder_id, -1)) FROM "
-            "(SELECT id, folder_id FROM photos WHERE status = 'ok' ORDER BY COALESCE(taken_at, mtime), id)",
-            2,
+            "SELECT group_concat(id), group_concat(COALESCE(folder_id, -1)), group_concat(t) FROM "
+            "(SELECT id, folder_id, COALESCE(taken_at, mtime) AS t FROM photos WHERE status = 'ok' ORDER BY t, id)",
+            3,
         )
         photo_ids, folder = photo_ids.astype(np.int64), folder.astype(np.int64)
         if not with_faces:
@@ -70,6 +72,7 @@ class FaceIndex:
                 eligible=empty.astype(bool),
                 attribute_names=[],
                 attributes=np.zeros((0, 0), np.float32),
+                photo_time=when,
                 _conn_names=_names_loader(conn),
             )
         codes = " ".join(f"WHEN '{name}' THEN {code}" for name, code in _EXPRESSION_CODE.items())
@@ -108,6 +111,7 @@ class FaceIndex:
             attribute_names=[],
             attributes=np.zeros((len(pick), 0), dtype=np.float32),
         )
+        index.photo_time = when
         index._load_attributes(conn)
         index._conn_names = _names_loader(conn)
         return index
@@ -162,6 +166,16 @@ class FaceIndex:
 
     def photos(self, flt: Filter | None = None, order: str = "taken", folder_id: int | None = None) -> np.ndarray:
         """Photo ids in display order: all present photos for no filter, else those with a matching face."""
+        return self.photo_ids[self._positions(flt, order, folder_id)]
+
+    def photos_by_month(
+        self, flt: Filter | None = None, folder_id: int | None = None
+    ) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+        """Photo ids in taken order, and where each month starts among them: (position, year, month)."""
+        positions = self._positions(flt, "taken", folder_id)
+        return self.photo_ids[positions], month_starts(self.photo_time[positions])
+
+    def _positions(self, flt: Filter | None, order: str, folder_id: int | None) -> np.ndarray:
         if flt is None or flt.is_empty:
             keep = np.ones(len(self.photo_ids), dtype=bool)
         else:
@@ -170,8 +184,7 @@ class FaceIndex:
         if folder_id is not None:
             keep &= self.photo_folder == folder_id
         positions = np.flatnonzero(keep)
-        positions = positions[np.argsort(self._rank(order)[positions], kind="stable")]
-        return self.photo_ids[positions]
+        return positions[np.argsort(self._rank(order)[positions], kind="stable")]
 
     def matches(self, flt: Filter, order: str = "taken") -> list[tuple[int, list[int]]]:
         """(photo id, matching face ids) for photos with at least one face matching the filter."""

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from faceorg.ui.models import SubtitleRole
+from faceorg.ui.models import HeaderRole, SubtitleRole
 
 
 def model_value(index: QModelIndex, role: int):
     """Ask our Python model directly: PySide6 (6.12, Python 3.11) drops a reference to None
     each time QModelIndex.data() returns an empty value, and enough of those crash Python."""
     return index.model().data(index, role)
+
+
+HEADER_HEIGHT = 40
+"""Height of a month header row in the grouped photo grid, in pixels."""
 
 
 class TileDelegate(QStyledItemDelegate):
@@ -26,6 +31,8 @@ class TileDelegate(QStyledItemDelegate):
         self.round_images = round_images
         self.captions = captions
         self._scaled: OrderedDict[int, QPixmap] = OrderedDict()
+        self.header_width: Callable[[], int] | None = None
+        """Set while the grid is grouped by month: the width a month header spans (the view's)."""
 
     def set_side(self, side: int) -> None:
         """A new tile size (the thumbnail size slider): the scaled pictures are redone."""
@@ -33,9 +40,15 @@ class TileDelegate(QStyledItemDelegate):
         self._scaled.clear()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        if self.header_width is not None and index is not None and model_value(index, HeaderRole) is not None:
+            return QSize(self.header_width(), HEADER_HEIGHT)
         return QSize(self.side + 12, self.side + 12 + 18 * self.captions)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        header = model_value(index, HeaderRole) if self.header_width is not None else None
+        if header is not None:
+            self._paint_header(painter, option, str(header))
+            return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -74,6 +87,20 @@ class TileDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
                 str(subtitle),
             )
+        painter.restore()
+
+    @staticmethod
+    def _paint_header(painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
+        """A month's title, left-aligned over its photos, as in Apple Photos' and digiKam's grouped views."""
+        painter.save()
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        painter.setFont(font)
+        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        painter.drawText(
+            option.rect.adjusted(10, 8, -10, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text
+        )
         painter.restore()
 
     def _fitted(self, pixmap: QPixmap, size: QSize) -> QPixmap:

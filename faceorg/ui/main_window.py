@@ -172,6 +172,9 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self._action(view, "Sort by &Date Taken", lambda: self.set_order("taken"), "Ctrl+1")
         self._action(view, "Sort by &Name", lambda: self.set_order("name"), "Ctrl+2")
+        self.group_action = self._action(view, "&Group by Month", self.set_grouped, "Ctrl+G")
+        self.group_action.setCheckable(True)
+        view.addSeparator()
         self._action(view, "&People", self.back_to_people, "Ctrl+P")
         self._action(view, "&All Photos", lambda: self.sidebar.select("all"), "Ctrl+L")
         self._action(view, "Clear &Filters", self.photos.filter_bar.clear, "Ctrl+Backspace")
@@ -195,6 +198,9 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         self.order = str(self.settings.value("grid/order", "taken"))
         self.photos.set_tile_size(int(self.settings.value("grid/tile", 170)))
+        grouped = str(self.settings.value("grid/grouped", "false")).lower() == "true"
+        self.group_action.setChecked(grouped)
+        self.photos.set_grouped(grouped)
         self.sidebar.set_filters(list(self.saved_filters()))
 
     @property
@@ -238,6 +244,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("grid/order", self.order)
         self.settings.setValue("grid/tile", self.photos.tile_size.value())
+        self.settings.setValue("grid/grouped", self.photos.grouped)
         self.settings.sync()  # written now: the process may end without running destructors (app.leave)
         self.library.close(QUIT_WAIT_SECONDS)
         self.queries.wait_idle(2000)
@@ -416,6 +423,12 @@ class MainWindow(QMainWindow):
         self.order = order
         self.load_photos()
 
+    def set_grouped(self, grouped: bool) -> None:
+        """Month headers over the photo grid (when sorted by date taken; by name there are no months)."""
+        self.group_action.setChecked(grouped)
+        self.photos.set_grouped(grouped)
+        self.load_photos()
+
     def back_to_people(self) -> None:
         """From an album or the viewer back to the people grid (‹ People, the sidebar, Ctrl+P, Esc)."""
         self.sidebar.select("people")
@@ -440,18 +453,21 @@ class MainWindow(QMainWindow):
         folder = self.choice[1] if self.choice[0] == "folder" else None
         order = self.order
 
+        by_month = self.photos.grouped and order == "taken"
+
         def fetch(conn):
-            return self.library.snapshot(conn, not flt.is_empty).photos(flt, order, folder)
+            index = self.library.snapshot(conn, not flt.is_empty)
+            return index.photos_by_month(flt, folder) if by_month else (index.photos(flt, order, folder), None)
 
-        self.queries.ask("photos", fetch, self._show_photos)
+        self.queries.ask("photos", fetch, lambda found: self._show_photos(*found))
 
-    def _show_photos(self, ids) -> None:
+    def _show_photos(self, ids, months=None) -> None:
         flt = self.photos.filter_bar.current()
         base = self._page_title()
         title = base if flt.is_empty or self.choice[0] == "filter" else f"{base} · {describe_filter(flt)}"
         self.photos.title.setText(title)
         self.photos.title.setToolTip(title)
-        self.photos.model.set_ids(ids)
+        self.photos.model.set_ids(ids, months)
         self.photos.count.setText(count(len(ids), "photo"))
         self.photos.show_no_results(len(ids) == 0, not flt.is_empty)
         self.photosShown.emit()
@@ -504,7 +520,8 @@ class MainWindow(QMainWindow):
     def open_photo(self, index: QModelIndex) -> None:
         self.viewer_return = self.photos
         self.viewer_list = self.photos.model
-        self._view_row(index.row())
+        if self.photos.model.photo_index(index.row()) >= 0:  # not a month header
+            self._view_row(self.photos.model.photo_index(index.row()))
 
     def open_face_photo(self, index: QModelIndex) -> None:
         self.viewer_return = self.album
@@ -555,7 +572,8 @@ class MainWindow(QMainWindow):
     def close_viewer(self) -> None:
         self.stack.setCurrentWidget(self.viewer_return)
         grid = self.photos.grid if self.viewer_return is self.photos else self.album.grid
-        grid.setCurrentIndex(grid.model().index(self.viewer_row, 0))
+        row = self.photos.model.row_of(self.viewer_row) if grid is self.photos.grid else self.viewer_row
+        grid.setCurrentIndex(grid.model().index(row, 0))
         grid.setFocus()
 
     # -- people decisions ----------------------------------------------------------

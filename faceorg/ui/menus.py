@@ -115,7 +115,11 @@ def install(window) -> None:
 
         grid.customContextMenuRequested.connect(requested)
 
-    on_grid(window.photos.grid, lambda index, _c: photo_menu(window, index.row(), model_value(index, ItemRole).path))
+    def on_photo(index, _chosen):
+        photo = model_value(index, ItemRole)  # None on a month header
+        return photo_menu(window, index.row(), photo.path) if photo is not None else None
+
+    on_grid(window.photos.grid, on_photo)
     on_grid(window.people_page.grid, lambda _i, chosen: person_menu(window, chosen))
     on_grid(
         window.album.grid,

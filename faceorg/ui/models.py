@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from faceorg.core.months import month_label
 from faceorg.core.person import Person
 from faceorg.core.plural import count
 from faceorg.store.browse import FaceTile, GridPhoto, photo_rows
@@ -16,6 +17,8 @@ from faceorg.ui.thumbnails import ImageCache
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SubtitleRole = Qt.ItemDataRole.UserRole + 2
+HeaderRole = Qt.ItemDataRole.UserRole + 3
+"""A month header row of the grouped photo grid: its label (None on a photo)."""
 FACES_MIME = "application/x-faceorg-faces"
 """Faces dragged from an album: their ids, comma-separated (only within this app)."""
 
@@ -55,7 +58,12 @@ class _TileModel(QAbstractListModel):
 
 class PhotoGridModel(QAbstractListModel):
     """The photo grid over a list of photo ids; row details are read a page at a time when first
-    painted, so 100 000 results cost one array, not 100 000 objects."""
+    painted, so 100 000 results cost one array, not 100 000 objects.
+
+    Grouped by month, a header row ("March 2024") comes before each month's photos. Photos are
+    numbered apart from rows (`photo(i)`, `len`, `self[i]`: the viewer's list); `photo_index(row)`
+    and `row_of(i)` translate, by binary search over the header rows.
+    """
 
     PAGE = 256
 
@@ -64,33 +72,55 @@ class PhotoGridModel(QAbstractListModel):
         self.images = images
         self.conn = conn
         self.ids = np.zeros(0, dtype=np.int64)
-        self._pages: dict[int, list[GridPhoto]] = {}
+        self.header_rows = np.zeros(0, dtype=np.int64)  # ascending model rows of the month headers
+        self.header_labels: list[str] = []
+        self._pages: dict[int, list[GridPhoto | None]] = {}
         self._rows_by_key: dict[object, list[int]] = {}
         images.ready.connect(self._image_ready)
 
-    def set_ids(self, ids: np.ndarray) -> None:
+    def set_ids(self, ids: np.ndarray, months: list[tuple[int, int, int]] | None = None) -> None:
+        """`months`: (first photo position, year, month) for each header, or None for no headers."""
         self.beginResetModel()
         self.ids = np.asarray(ids, dtype=np.int64)
+        starts = np.array([m[0] for m in months or []], dtype=np.int64)
+        self.header_rows = starts + np.arange(len(starts), dtype=np.int64)  # each header pushes the rest down
+        self.header_labels = [month_label(year, month) for _p, year, month in months or []]
         self._pages = {}
         self._rows_by_key = {}
         self.endResetModel()
 
+    def header(self, row: int) -> str | None:
+        """The month label when `row` is a header row."""
+        at = int(np.searchsorted(self.header_rows, row))
+        return self.header_labels[at] if at < len(self.header_rows) and self.header_rows[at] == row else None
+
+    def photo_index(self, row: int) -> int:
+        """The photo shown at a model row (-1 for a header row)."""
+        if self.header(row) is not None:
+            return -1
+        return row - int(np.searchsorted(self.header_rows, row))
+
+    def row_of(self, photo: int) -> int:
+        """The model row of photo number `photo`: its index plus the headers at or before it."""
+        starts = self.header_rows - np.arange(len(self.header_rows))
+        return photo + int(np.searchsorted(starts, photo, side="right"))
+
     @property
-    def items(self) -> list[GridPhoto]:
-        """Every row (loads all pages: for tests and the viewer's list, not for painting)."""
-        return [self.photo(row) for row in range(len(self.ids))]
+    def items(self) -> list[GridPhoto | None]:
+        """Every photo (loads all pages: for tests and the viewer's list, not for painting)."""
+        return [self.photo(i) for i in range(len(self.ids))]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.ids)
+        return 0 if parent.isValid() else len(self.ids) + len(self.header_rows)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, row: int) -> GridPhoto:
-        return self.photo(row)
+    def __getitem__(self, photo: int) -> GridPhoto | None:
+        return self.photo(photo)
 
-    def photo(self, row: int) -> GridPhoto | None:
-        page = row // self.PAGE
+    def photo(self, photo: int) -> GridPhoto | None:
+        page = photo // self.PAGE
         if page not in self._pages:
             start = page * self.PAGE
             ids = self.ids[start : start + self.PAGE].tolist()
@@ -99,11 +129,19 @@ class PhotoGridModel(QAbstractListModel):
             self._pages[page] = rows
             for offset, item in enumerate(rows):
                 if item is not None:
-                    self._rows_by_key.setdefault(("thumb", item.hash), []).append(start + offset)
-        return self._pages[page][row % self.PAGE]
+                    self._rows_by_key.setdefault(("thumb", item.hash), []).append(self.row_of(start + offset))
+        return self._pages[page][photo % self.PAGE]
 
     def item(self, index: QModelIndex) -> GridPhoto | None:
-        return self.photo(index.row()) if index.isValid() and 0 <= index.row() < len(self.ids) else None
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        photo = self.photo_index(index.row())
+        return self.photo(photo) if photo >= 0 else None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if index.isValid() and len(self.header_rows) and self.header(index.row()) is not None:
+            return Qt.ItemFlag.ItemIsEnabled  # a header is never selected nor opened
+        return super().flags(index)
 
     def _image_ready(self, key: object) -> None:
         for row in self._rows_by_key.get(key, ()):
@@ -111,6 +149,10 @@ class PhotoGridModel(QAbstractListModel):
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if len(self.header_rows) and index.isValid():
+            label = self.header(index.row())
+            if label is not None:
+                return label if role in (Qt.ItemDataRole.DisplayRole, HeaderRole) else None
         photo = self.item(index)
         if photo is None:
             return None

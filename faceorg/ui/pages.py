@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -109,10 +110,31 @@ class PhotosPage(QWidget):
 
     def set_tile_size(self, side: int) -> None:
         self.delegate.set_side(side)
-        hint = self.delegate.sizeHint(None, None)
-        self.grid.setGridSize(QSize(hint.width() + 4, hint.height() + 4))
+        self._lay_out_grid()
         if self.tile_size.value() != side:
             self.tile_size.setValue(side)
+
+    @property
+    def grouped(self) -> bool:
+        return self.delegate.header_width is not None
+
+    def set_grouped(self, grouped: bool) -> None:
+        """Month headers on or off. Headers span the view's width, so tiles are laid out by their
+        own sizes then (not on a fixed grid), and the layout goes in batches to stay responsive."""
+        self.delegate.header_width = self._header_width if grouped else None
+        self.grid.setUniformItemSizes(not grouped)
+        self.grid.setLayoutMode(QListView.LayoutMode.Batched if grouped else QListView.LayoutMode.SinglePass)
+        self.grid.setBatchSize(2000)
+        self._lay_out_grid()
+
+    def _header_width(self) -> int:
+        """The full width less the spacing and a scroll bar's room, so a header fills one line and never two."""
+        return max(100, self.grid.viewport().width() - 2 * self.grid.spacing() - 4)
+
+    def _lay_out_grid(self) -> None:
+        hint = self.delegate.sizeHint(None, None)
+        self.grid.setGridSize(QSize() if self.grouped else QSize(hint.width() + 4, hint.height() + 4))
+        self.grid.doItemsLayout()
 
     def show_no_results(self, empty: bool, filtered: bool) -> None:
         """Zero results say so, and how to get some back, instead of an empty grid."""
