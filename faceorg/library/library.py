@@ -185,6 +185,10 @@ class Library:
         """The future holds the folders to rescan so these failed files are attempted again."""
         return self.submit(lambda conn, _cache: ops.retry_failed(conn, paths))
 
+    def set_excluded(self, path: str, skip: bool) -> Future:
+        """A folder the scan skips (or no longer skips); the future holds the excluded folders."""
+        return self.submit(lambda conn, _cache: ops.set_excluded(conn, path, skip))
+
     def recluster(self) -> Future:
         return self.submit(lambda conn, _cache: ops.recluster(conn))
 

@@ -14,7 +14,7 @@ from faceorg.library.changes import OpChanges
 from faceorg.people import decisions
 from faceorg.people.recluster import recluster as regroup
 from faceorg.people.split import suggest_split as split_groups
-from faceorg.store import browse, people, photos
+from faceorg.store import browse, excluded, people, photos
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import transaction
 
@@ -132,3 +132,9 @@ def retry_failed(conn: sqlite3.Connection, paths: list[str]):
     """Failed files are read again by the next scan of the folders returned (unchanged ones stay skipped)."""
     photos.retry_failed(conn, paths)
     return photos.folders_holding(conn, paths), OpChanges()
+
+
+def set_excluded(conn: sqlite3.Connection, path: str, skip: bool):
+    """The scan skips this folder from now on (or walks it again); the next scan applies it."""
+    (excluded.exclude if skip else excluded.include)(conn, path)
+    return excluded.excluded_folders(conn), OpChanges(message=f"{'Excluded' if skip else 'Included again'}: {path}")

@@ -18,6 +18,7 @@ from faceorg.core.photo import PhotoStatus
 from faceorg.scan.walk import absolute, photo_files
 from faceorg.store import photos
 from faceorg.store.chunked import rows_in
+from faceorg.store.excluded import excluded_folders
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def _folder_of(conn: sqlite3.Connection, root: Path) -> int:
 def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
     """Walk every root and compare it with the library; registers the roots as folders."""
     plan = ScanPlan()
+    skipped = set(excluded_folders(conn))
     for root in (absolute(r) for r in roots):
         if not root.exists():
             raise UsageError(f"{root} does not exist")
@@ -56,7 +58,7 @@ def plan_scan(conn: sqlite3.Connection, roots: list[Path | str]) -> ScanPlan:
         known = photos.known_under(conn, path_text(root)) if root.is_dir() else {}
         seen: set[str] = set()
         folders: list[tuple[Path, str]] = []
-        for path in photo_files(root, folders):
+        for path in photo_files(root, folders, skipped):
             key = path_text(path)
             seen.add(key)
             try:

@@ -126,6 +126,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE faces ADD COLUMN attributes_model TEXT;
     CREATE INDEX faces_attributes_model ON faces(attributes_model);
     """,
+    # 8 (issue 11): folders below a watched folder that the user asked the scan to skip.
+    """
+    CREATE TABLE IF NOT EXISTS excluded_folders (path TEXT PRIMARY KEY, added_at REAL NOT NULL) WITHOUT ROWID;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

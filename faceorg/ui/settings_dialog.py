@@ -1,4 +1,4 @@
-"""Settings: the library's folders, the device the models run on, the theme.
+"""Settings: the library's folders (watched and excluded), the device the models run on, the theme.
 
 The theme applies at once; the device is written to the settings file and takes effect at
 the next launch (the models are loaded once). Folders are added and removed through the
@@ -8,12 +8,14 @@ library, as from the File menu.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from faceorg.core.paths import path_text
+from faceorg.store.excluded import excluded_folders
 from faceorg.ui.app_style import THEMES
+from faceorg.ui.dialogs import show_error
 
 DEVICES = {"auto": "Automatic (GPU when there is one)", "cpu": "CPU", "cuda": "GPU (CUDA)"}
 
@@ -72,11 +77,55 @@ class SettingsDialog(QDialog):
         holder = QWidget()
         holder.setLayout(row)
         layout.addWidget(holder)
+        layout.addWidget(QLabel("Excluded folders: the scan skips them and everything inside"))
+        self.excluded = QListWidget(objectName="excludedList")
+        self.excluded.setMaximumHeight(110)
+        layout.addWidget(self.excluded)
+        row = QHBoxLayout()
+        exclude = QPushButton("Exclude a Folder…", objectName="excludeButton")
+        exclude.clicked.connect(self._choose_excluded)
+        include = QPushButton("Include Again", objectName="includeButton")
+        include.clicked.connect(self._include)
+        row.addWidget(exclude)
+        row.addWidget(include)
+        row.addWidget(QLabel("Takes effect at the next scan (File ▸ Rescan Library).", objectName="pageHint"), 1)
+        holder = QWidget()
+        holder.setLayout(row)
+        layout.addWidget(holder)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)
         layout.addWidget(buttons)
         self.accepted.connect(self._save_device)
         self.fill_folders()
+        window.queries.ask("excluded", excluded_folders, self.fill_excluded)
+
+    def fill_excluded(self, paths: list[str]) -> None:
+        self.excluded.clear()
+        self.excluded.addItems(paths)
+
+    def _choose_excluded(self) -> None:
+        start = next(iter(sorted(self.window_.folder_paths.values())), "")
+        folder = QFileDialog.getExistingDirectory(self, "Exclude a Folder from Scans", start)
+        if folder:
+            self.exclude_folder(folder)
+
+    def exclude_folder(self, folder: str) -> bool:
+        """Only a folder inside one of the library's folders can be excluded (others are never scanned)."""
+        path = path_text(os.path.realpath(os.path.expanduser(folder)))  # as the scan writes it
+        watched = self.window_.folder_paths.values()
+        if not any(path != w and path.startswith(w.rstrip(os.sep) + os.sep) for w in watched):
+            show_error(self, f"{path} is not inside a folder of this library, so no scan reads it anyway.")
+            return False
+        self.window_.worker.run(
+            self.window_.library.set_excluded(path, True), lambda found, _c: self.fill_excluded(found)
+        )
+        return True
+
+    def _include(self) -> None:
+        item = self.excluded.currentItem()
+        if item is not None:
+            future = self.window_.library.set_excluded(item.text(), False)
+            self.window_.worker.run(future, lambda found, _c: self.fill_excluded(found))
 
     def fill_folders(self) -> None:
         self.folders.clear()

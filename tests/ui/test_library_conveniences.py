@@ -116,3 +116,36 @@ def test_month_headers_come_in_date_order_with_each_photo_under_its_month(qtbot,
         window.set_order("name")  # by name there are no months to head
     assert model.rowCount() == 5 and model.header_labels == []
     window.close()
+
+
+def test_settings_exclude_a_folder_and_the_next_scan_skips_it(qtbot, config, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QPushButton
+
+    from faceorg.store.db import connect
+    from faceorg.store.excluded import excluded_folders
+    from faceorg.ui.main_window import MainWindow
+
+    _dated_library(config, tmp_path)
+    private = tmp_path / "dated" / "private"
+    private.mkdir()
+    window = MainWindow(config, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: len(window.folder_paths) == 1, timeout=10_000)
+    dialog = window.open_settings()
+    assert dialog.excluded.count() == 0
+    assert dialog.exclude_folder(str(private))
+    qtbot.waitUntil(lambda: dialog.excluded.count() == 1, timeout=10_000)
+    assert dialog.excluded.item(0).text() == str(private.resolve())
+    conn = connect(config.db_path)
+    assert excluded_folders(conn) == [str(private.resolve())], "stored in this library's file"
+    conn.close()
+    dialog.grab().save(str(tmp_path / "settings.png"))
+
+    dialog.excluded.setCurrentRow(0)
+    dialog.findChild(QPushButton, "includeButton").click()
+    qtbot.waitUntil(lambda: dialog.excluded.count() == 0, timeout=10_000)
+    dialog.close()
+    window.close()
