@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from faceorg.ui.models import HeaderRole, SubtitleRole
 
 
-def model_value(index: QModelIndex, role: int):
+def model_value(index: QModelIndex | QPersistentModelIndex, role: int):
     """Ask our Python model directly: PySide6 (6.12, Python 3.11) drops a reference to None
     each time QModelIndex.data() returns an empty value, and enough of those crash Python."""
     return index.model().data(index, role)
@@ -39,12 +39,16 @@ class TileDelegate(QStyledItemDelegate):
         self.side = side
         self._scaled.clear()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem | None, index: QModelIndex | QPersistentModelIndex | None
+    ) -> QSize:  # the same for every tile (callers may pass None for both), but a month header
         if self.header_width is not None and index is not None and model_value(index, HeaderRole) is not None:
             return QSize(self.header_width(), HEADER_HEIGHT)
         return QSize(self.side + 12, self.side + 12 + 18 * self.captions)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         header = model_value(index, HeaderRole) if self.header_width is not None else None
         if header is not None:
             self._paint_header(painter, option, str(header))

@@ -6,7 +6,6 @@ the list refreshes when that scan ends, so a file that reads now leaves it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,9 +29,11 @@ class FailuresDialog(QDialog):
         self.window_ = window
         self.resize(900, 420)
         layout = QVBoxLayout(self)
-        self.summary = QLabel(objectName="failuresSummary")
+        self.summary = QLabel()
+        self.summary.setObjectName("failuresSummary")
         layout.addWidget(self.summary)
-        self.table = QTableWidget(0, 2, objectName="failuresTable")
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("failuresTable")
         self.table.setHorizontalHeaderLabels(["File", "Reason"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -41,7 +42,8 @@ class FailuresDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.retry = QPushButton("Retry", objectName="retryFailed")
+        self.retry = QPushButton("Retry")
+        self.retry.setObjectName("retryFailed")
         self.retry.setToolTip("Read the selected files again (all of them when none is selected)")
         self.retry.clicked.connect(self.retry_chosen)
         buttons.addButton(self.retry, QDialogButtonBox.ButtonRole.ActionRole)
@@ -69,7 +71,8 @@ class FailuresDialog(QDialog):
     def paths(self) -> list[str]:
         chosen = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         rows = chosen or range(self.table.rowCount())
-        return [self.table.item(r, 0).data(Qt.ItemDataRole.DisplayRole) for r in rows]
+        items = [self.table.item(r, 0) for r in rows]
+        return [item.text() for item in items if item is not None]
 
     def retry_chosen(self) -> None:
         paths = self.paths()

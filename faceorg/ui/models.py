@@ -52,7 +52,7 @@ class _TileModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
-    def item(self, index: QModelIndex) -> Any:
+    def item(self, index: QModelIndex | QPersistentModelIndex) -> Any:
         return self.items[index.row()] if index.isValid() and 0 <= index.row() < len(self.items) else None
 
 
@@ -132,13 +132,13 @@ class PhotoGridModel(QAbstractListModel):
                     self._rows_by_key.setdefault(("thumb", item.hash), []).append(self.row_of(start + offset))
         return self._pages[page][photo % self.PAGE]
 
-    def item(self, index: QModelIndex) -> GridPhoto | None:
+    def item(self, index: QModelIndex | QPersistentModelIndex) -> GridPhoto | None:
         if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         photo = self.photo_index(index.row())
         return self.photo(photo) if photo >= 0 else None
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if index.isValid() and len(self.header_rows) and self.header(index.row()) is not None:
             return Qt.ItemFlag.ItemIsEnabled  # a header is never selected nor opened
         return super().flags(index)
@@ -148,7 +148,7 @@ class PhotoGridModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if len(self.header_rows) and index.isValid():
             label = self.header(index.row())
             if label is not None:
@@ -175,7 +175,7 @@ class FaceGridModel(_TileModel):
     def image_key(self, item: FaceTile) -> object:
         return ("crop", item.id)
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
 
     def mimeTypes(self) -> list[str]:
@@ -188,7 +188,7 @@ class FaceGridModel(_TileModel):
         data.setData(FACES_MIME, QByteArray(",".join(map(str, ids)).encode()))
         return data
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         face: FaceTile | None = self.item(index)
         if face is None:
             return None
@@ -232,7 +232,7 @@ class PeopleModel(_TileModel):
     def image_key(self, item: Person) -> object:
         return ("crop", item.cover_face_id)
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDropEnabled
 
     def mimeTypes(self) -> list[str]:
@@ -241,20 +241,24 @@ class PeopleModel(_TileModel):
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
-    def canDropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+    def canDropMimeData(
+        self, data: QMimeData, action, row: int, column: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         return data.hasFormat(FACES_MIME) and self.item(parent) is not None
 
-    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+    def dropMimeData(
+        self, data: QMimeData, action, row: int, column: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         """Faces dropped onto a person: a request to move them there (the store decides, then views refresh)."""
         person: Person | None = self.item(parent)
         if person is None or not data.hasFormat(FACES_MIME):
             return False
-        ids = [int(i) for i in bytes(data.data(FACES_MIME)).decode().split(",") if i]
+        ids = [int(i) for i in bytes(data.data(FACES_MIME)).decode().split(",") if i]  # type: ignore[call-overload]
         if ids:
             self.facesDropped.emit(ids, person.id)
         return False  # nothing is removed from the source by the view: the library moves the faces
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         person: Person | None = self.item(index)
         if person is None:
             return None
@@ -269,7 +273,9 @@ class PeopleModel(_TileModel):
             return person
         return None
 
-    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
         person: Person | None = self.item(index)
         if person is None or role != Qt.ItemDataRole.EditRole:
             return False
