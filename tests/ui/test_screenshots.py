@@ -65,6 +65,11 @@ def test_screens(library_window, people_library, qtbot, shots, theme):
     qtbot.waitUntil(lambda: win.photos.model.rowCount() > 60, timeout=10_000)
     save(win, qtbot, shots / f"photos-1024{tag}.png")
     win.resize(1400, 860)
+    win.set_grouped(True)
+    qtbot.waitUntil(lambda: bool(win.photos.model.header_labels), timeout=10_000)
+    assert win.photos.model.header(0) == win.photos.model.header_labels[0], "the grid opens with a month header"
+    assert distinct_colours(save(win, qtbot, shots / f"photos-by-month{tag}.png")) > 50  # one photo a month here
+    win.set_grouped(False)
 
     win.sidebar.select("people")
     qtbot.waitUntil(lambda: win.people_page.model.rowCount() >= 10, timeout=10_000)
@@ -93,6 +98,10 @@ def test_screens(library_window, people_library, qtbot, shots, theme):
     qtbot.wait(300)
     assert dialog.grab().toImage().save(str(shots / f"settings{tag}.png"))
     dialog.reject()
+    failures = win.open_failures()
+    qtbot.waitUntil(lambda: bool(failures.summary.text()), timeout=10_000)
+    assert failures.grab().toImage().save(str(shots / f"failures{tag}.png"))
+    failures.reject()
 
 
 def test_empty_screen(window, qtbot, shots):
