@@ -18,6 +18,11 @@ def model_value(index: QModelIndex | QPersistentModelIndex, role: int):
     return index.model().data(index, role)
 
 
+def _header_rows(index: QModelIndex | QPersistentModelIndex) -> frozenset[int]:
+    """The month header rows of the grouped photo grid's model (none for other models)."""
+    return getattr(index.model(), "header_set", frozenset())
+
+
 HEADER_HEIGHT = 40
 """Height of a month header row in the grouped photo grid, in pixels."""
 
@@ -42,7 +47,7 @@ class TileDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem | None, index: QModelIndex | QPersistentModelIndex | None
     ) -> QSize:  # the same for every tile (callers may pass None for both), but a month header
-        if self.header_width is not None and index is not None and model_value(index, HeaderRole) is not None:
+        if self.header_width is not None and index is not None and index.row() in _header_rows(index):
             return QSize(self.header_width(), HEADER_HEIGHT)
         return QSize(self.side + 12, self.side + 12 + 18 * self.captions)
 

@@ -74,6 +74,7 @@ class PhotoGridModel(QAbstractListModel):
         self.ids = np.zeros(0, dtype=np.int64)
         self.header_rows = np.zeros(0, dtype=np.int64)  # ascending model rows of the month headers
         self.header_labels: list[str] = []
+        self.header_set: frozenset[int] = frozenset()
         self._pages: dict[int, list[GridPhoto | None]] = {}
         self._rows_by_key: dict[object, list[int]] = {}
         images.ready.connect(self._image_ready)
@@ -85,12 +86,15 @@ class PhotoGridModel(QAbstractListModel):
         starts = np.array([m[0] for m in months or []], dtype=np.int64)
         self.header_rows = starts + np.arange(len(starts), dtype=np.int64)  # each header pushes the rest down
         self.header_labels = [month_label(year, month) for _p, year, month in months or []]
+        self.header_set = frozenset(self.header_rows.tolist())  # the layout asks once per row: a set answers fastest
         self._pages = {}
         self._rows_by_key = {}
         self.endResetModel()
 
     def header(self, row: int) -> str | None:
         """The month label when `row` is a header row."""
+        if row not in self.header_set:
+            return None
         at = int(np.searchsorted(self.header_rows, row))
         return self.header_labels[at] if at < len(self.header_rows) and self.header_rows[at] == row else None
 
