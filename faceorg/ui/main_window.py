@@ -21,7 +21,7 @@ from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
 from faceorg.store import browse, people
 from faceorg.store import faces as face_repo
-from faceorg.ui import dialogs, menus
+from faceorg.ui import attribute_runner, dialogs, menus
 from faceorg.ui.app_style import style_sheet, wants_dark
 from faceorg.ui.delegate import model_value
 from faceorg.ui.models import ItemRole
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.queries.failed.connect(lambda topic, text: self.notify(f"Could not load {topic}: {text}"))
         self._connect_worker()
+        self.attributes = attribute_runner.install(self)
         self._build_menus()
         self._restore_settings()
         menus.install(self)
