@@ -176,6 +176,20 @@ class Library:
         """Called while the attribute pass runs: new values are in, the filter bar may offer more."""
         self._changed(OpChanges(faces=True))
 
+    def import_swinface(self, source: Path) -> Future:
+        """`faceorg models import`: check and copy the checkpoint into the user's model folder (on
+        the writer, so no attribute pass is mid-batch with the old models); the future holds its path
+        or raises ImportRefused with one sentence."""
+
+        def work(_conn: sqlite3.Connection) -> Path:
+            from faceorg.vision.swinface import import_checkpoint
+
+            target = import_checkpoint(Path(source), self.config.user_models_dir)
+            self._attribute_pass = None
+            return target
+
+        return self._writer.submit(work)
+
     # -- the user's decisions, as operations ---------------------------------------
     def rename(self, person_id: int, name: str) -> Future:
         return self.submit(lambda conn, _cache: ops.rename(conn, person_id, name))

@@ -24,6 +24,7 @@ from faceorg.store import faces as face_repo
 from faceorg.ui import attribute_runner, dialogs, menus
 from faceorg.ui.app_style import style_sheet, wants_dark
 from faceorg.ui.delegate import model_value
+from faceorg.ui.model_import import ModelImporter
 from faceorg.ui.models import ItemRole
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
 from faceorg.ui.queries import QueryRunner
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Add Folder…", self.add_folder_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "&Rescan Library", self.rescan, "Ctrl+R")
         self.remove_folder_action = self._action(file, "Remove Folder from Library…", self.remove_current_folder)
+        self._action(file, "Import SwinFace model…", ModelImporter(self).ask)
         file.addSeparator()
         self._action(file, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
