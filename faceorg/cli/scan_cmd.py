@@ -70,7 +70,8 @@ def print_summary(summary: ScanSummary) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ray_address = getattr(args, "ray", None)
-    scanner_factory, runtimes = None, []
+    scanner_factory = None
+    runtimes: list = []
     if ray_address:
         from faceorg.cluster.cli import check_ray, ray_scanner_factory  # Ray is imported only for --ray
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from faceorg.core.errors import UsageError
 
@@ -72,5 +73,5 @@ def connect(address: str | None = None, **init_kwargs) -> RayRuntime:
         # "local": always a new runtime of our own, never one another program started with `ray start`
         ray.init(address="local", runtime_env=runtime_env, **init_kwargs)
     else:
-        ray.init(address=check_address(address), runtime_env=runtime_env, **init_kwargs)
+        ray.init(address=check_address(cast(str, address)), runtime_env=runtime_env, **init_kwargs)
     return RayRuntime(owned=True)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from faceorg.cluster.runtime import RayRuntime
 from faceorg.cluster.stages import AnalyseStage, DetectStage, PhotoResult
@@ -30,6 +31,9 @@ from faceorg.scan.previews import save_previews
 from faceorg.scan.progress import ScanProgress, ScanSummary
 from faceorg.scan.scanner import Prepared, ProgressCallback, Scanner
 from faceorg.store.photos import FileFacts
+
+if TYPE_CHECKING:
+    from ray.data import Dataset
 
 WINDOW_PHOTOS = 512
 """Photos per Ray Data run: each run starts its actor pools (and loads the models) once."""
@@ -99,7 +103,7 @@ class RayScanner(Scanner):
 
         self._should_stop, self._stored = should_stop, report
         report("")
-        window: list[tuple[Prepared, None]] = []
+        window: list[tuple[Shipped, None]] = []
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="faceorg-read") as pool:
             queue: deque[Future[Prepared]] = deque()
             items = iter(plan.candidates)
@@ -116,7 +120,7 @@ class RayScanner(Scanner):
                         self._store_other(prepared, summary)
                         report(str(prepared.candidate.path))
                         continue
-                    window.append((prepared, None))
+                    window.append((cast(Shipped, prepared), None))  # _decode ships what it analyses
                     if len(window) >= self.window_photos or sum(len(p.data) for p, _ in window) >= WINDOW_BYTES:
                         self._flush(window, summary)
                         window = []
@@ -131,10 +135,11 @@ class RayScanner(Scanner):
         return summary
 
     # -- the models' part, on the cluster ------------------------------------------------
-    def _detect(self, prepared: list[Prepared], summary: ScanSummary) -> list[tuple[Prepared, None]]:
+    # Both take the place of the local ones with pairs whose faces are still to find (on the cluster).
+    def _detect(self, prepared: list[Prepared], summary: ScanSummary) -> list[tuple[Prepared, None]]:  # type: ignore[override]
         return [(p, None) for p in prepared]  # detection happens on the cluster, in _flush
 
-    def _flush(self, pending: list[tuple[Prepared, None]], summary: ScanSummary) -> int:
+    def _flush(self, pending: list[tuple[Shipped, None]], summary: ScanSummary) -> int:  # type: ignore[override]
         """Send these photos through the cluster and store each as its result arrives."""
         waiting = {key: prepared for key, (prepared, _) in enumerate(pending)}
         for key, result in self._run_on_cluster([(k, p.data) for k, p in waiting.items()]):
@@ -166,7 +171,7 @@ class RayScanner(Scanner):
         )
 
         def previews(face_ids: list[int]) -> None:
-            save_previews(self.cache, prepared.hash, result.thumbnail, list(zip(face_ids, result.crops)))
+            save_previews(self.cache, cast(str, prepared.hash), result.thumbnail, list(zip(face_ids, result.crops)))
 
         self.store_faces(c, facts, result.records, result.versions, previews, summary)
 
@@ -177,7 +182,7 @@ class RayScanner(Scanner):
 
         DataContext.get_current().enable_progress_bars = False
         config, detect, analyse = self._stage_resources()
-        dataset = ray.data.from_items(
+        dataset: Dataset = ray.data.from_items(
             [{"key": k, "data": d} for k, d in items], override_num_blocks=math.ceil(len(items) / DETECT_BATCH)
         )
         dataset = dataset.map_batches(

@@ -13,6 +13,7 @@ import io
 import pickle
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -21,13 +22,16 @@ from faceorg.core.face import FaceRecord
 from faceorg.scan.previews import encode_previews
 from faceorg.vision.decode import DecodeError, decode
 
+if TYPE_CHECKING:
+    from faceorg.vision.pipeline import PhotoFaces
+
 
 @dataclass
 class Detected:
     """Between the stages: the photo's faces (pickled, with the decoded pixels) or why there are none."""
 
     error: str | None = None
-    photo: object | None = None  # PhotoFaces
+    photo: PhotoFaces | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -116,7 +120,7 @@ class AnalyseStage:
     def _result(self, item: Detected, failed: str | None, share: dict[str, float]) -> PhotoResult:
         if item.error or failed:
             return PhotoResult(error=item.error or failed)
-        photo = item.photo
+        photo = cast("PhotoFaces", item.photo)  # no error: detection gave its faces
         started = time.perf_counter()
         thumb, crops = encode_previews(
             photo.decoded.image,

@@ -227,6 +227,7 @@ def fit_age(predicted: np.ndarray, truth: np.ndarray, knots: int = 24, max_bias:
         score = (worst > max_bias, np.mean(np.abs(error)))
         if best is None or score < best[0]:
             best = (score, weight, mapped_knots)
+    assert best is not None  # the loop above runs 21 times and sets it on the first
     _, weight, mapped_knots = best
     mapped = np.interp(predicted, at, mapped_knots)
     ratio = np.log1p(truth) - np.log1p(mapped)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faceorg.config import Config, default_config
 from faceorg.library import ops
@@ -25,6 +25,9 @@ from faceorg.scan.progress import ScanProgress, ScanSummary
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect, transaction
 from faceorg.store.face_index import FaceIndex
+
+if TYPE_CHECKING:
+    from faceorg.scan.scanner import Scanner
 
 Operation = Callable[[sqlite3.Connection, CachePaths], tuple[Any, OpChanges]]
 
@@ -39,8 +42,8 @@ class Library:
             self.cache.adopt_shared(config.cache_dir)  # covers made before caches were per library
         self.control = ScanControl()
         self._pipeline_factory = pipeline_factory
-        self._scanner = None
-        self._attribute_pass = None
+        self._scanner: Scanner | None = None
+        self._attribute_pass: AttributePass | None = None
         self._scan_waiting = threading.Event()  # a queued scan asks the attribute pass to step aside
         self._generation = 0
         self._snapshots: dict[bool, tuple[int, FaceIndex]] = {}
@@ -235,7 +238,7 @@ class Library:
         return self.submit(lambda conn, _cache: ops.recluster(conn))
 
     # -- the end -------------------------------------------------------------------
-    def close(self, timeout: float = 1.5) -> bool:
+    def close(self, timeout: float | None = 1.5) -> bool:
         """Cancel any scan and stop the writer; True when it ended within `timeout` seconds. If
         not (a model mid-batch), the daemon thread dies with the process and SQLite rolls back
         the photo it was storing."""

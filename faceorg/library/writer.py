@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 Work = Callable[[sqlite3.Connection], Any]
 
@@ -61,7 +61,7 @@ class Writer:
         if not item.future.set_running_or_notify_cancel():
             return
         try:
-            item.future.set_result(item.work(self._conn))
+            item.future.set_result(item.work(cast(sqlite3.Connection, self._conn)))  # opened by _loop before any _run
         except BaseException as error:  # handed to whoever waits on the future
             item.future.set_exception(error)
 

@@ -41,6 +41,7 @@ prints the same measures through the store, per set.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 
@@ -113,9 +114,9 @@ def same_person_graph(vectors: np.ndarray, params: ClusterParams):
         for members, candidates in _comparisons(data, params):
             for start in range(0, len(members), params.block):
                 part = members[start : start + params.block]
-                r, c = torch.nonzero(data[part] @ data[candidates].T > 1.0 - params.reach, as_tuple=True)
-                rows.append(part[r].numpy())
-                cols.append(candidates[c].numpy())
+                hit_r, hit_c = torch.nonzero(data[part] @ data[candidates].T > 1.0 - params.reach, as_tuple=True)
+                rows.append(part[hit_r].numpy())
+                cols.append(candidates[hit_c].numpy())
     r, c = np.concatenate(rows), np.concatenate(cols)
     graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n)).tocsr()
     return graph + graph.T
@@ -172,7 +173,7 @@ def _kmeans(data, k: int, params: ClusterParams, iterations: int = 8):
 def _canonical(vectors: np.ndarray) -> np.ndarray:
     """An order of rows that depends only on the vectors (their projection on a fixed
     direction), so results never depend on the order faces were imported in."""
-    direction = np.random.default_rng(12345).normal(size=vectors.shape[1]).astype(np.float32)
+    direction = cast(np.ndarray, np.random.default_rng(12345).normal(size=vectors.shape[1])).astype(np.float32)
     return np.argsort(vectors @ direction, kind="stable")
 
 

@@ -29,7 +29,7 @@ class IdentityIndex:
     def __len__(self) -> int:
         return len(self.face_ids)
 
-    def add(self, face_ids: list[int], person_ids: list[int], vectors: np.ndarray) -> None:
+    def add(self, face_ids: list[int], person_ids: list[int], vectors: np.ndarray | list[np.ndarray]) -> None:
         if not face_ids:
             return
         self.face_ids = np.concatenate([self.face_ids, np.asarray(face_ids, dtype=np.int64)])

@@ -136,7 +136,7 @@ def recluster(
         assign_faces(conn, IdentityIndex.load(conn), [f for f in id_list if f not in placement and f not in grouped])
         report.people_removed = _drop_empty_people(conn)
         now = {p for p, _ in people.assignments(conn, id_list).values() if p is not None}
-        before = {current[f][0] for f in id_list if current[f][0] is not None}
+        before = {p for p, _ in (current[f] for f in id_list) if p is not None}
         refresh_covers(conn, sorted(now | before))
         report.unsorted = len(people.unsorted_face_ids(conn))
     report.seconds = time.perf_counter() - started

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -136,19 +137,20 @@ def suggestion_for(conn: sqlite3.Connection, face_id: int) -> Suggestion:
 def accept(conn: sqlite3.Connection, suggestion: Suggestion) -> None:
     """Yes: the face becomes a confirmed face of the person, or the two people become one."""
     if suggestion.kind == "merge":
-        decisions.merge(conn, suggestion.person_id, [suggestion.other_person_id])
+        decisions.merge(conn, suggestion.person_id, [cast(int, suggestion.other_person_id)])
     else:
-        decisions.move(conn, [suggestion.face_id], suggestion.person_id)
+        decisions.move(conn, [cast(int, suggestion.face_id)], suggestion.person_id)
 
 
 def reject(conn: sqlite3.Connection, suggestion: Suggestion) -> None:
     """No: never offer this face for this person (or these two people as one) again."""
     with transaction(conn):
         if suggestion.kind == "merge":
-            a, b = sorted((suggestion.person_id, suggestion.other_person_id))
+            a, b = sorted((suggestion.person_id, cast(int, suggestion.other_person_id)))
             conn.execute("INSERT OR IGNORE INTO distinct_people(person_a, person_b) VALUES (?, ?)", (a, b))
             return
-        people.reject(conn, suggestion.face_id, suggestion.person_id)
-        owner = people.assignments(conn, [suggestion.face_id]).get(suggestion.face_id, (None, None))[0]
+        face_id = cast(int, suggestion.face_id)  # a "face" suggestion always names its face
+        people.reject(conn, face_id, suggestion.person_id)
+        owner = people.assignments(conn, [face_id]).get(face_id, (None, None))[0]
         if owner == suggestion.person_id:
-            people.assign(conn, [suggestion.face_id], None, None)
+            people.assign(conn, [face_id], None, None)

@@ -19,7 +19,7 @@ from faceorg.config import Config
 from faceorg.core.face import Box
 from faceorg.store import attribute_values
 from faceorg.store.db import transaction
-from faceorg.vision.decode import DecodeError, decode
+from faceorg.vision.decode import Decoded, DecodeError, decode
 
 FACES_PER_BATCH = 8
 
@@ -59,7 +59,7 @@ class AttributePass:
             from faceorg.vision.swinface import imported
 
             device = resolve_device(self.config.device)
-            models = [ParsingAttributes(device)]
+            models: list[ParsingAttributes | SwinFaceAttributes] = [ParsingAttributes(device)]
             if imported(self.config.user_models_dir):
                 models.append(SwinFaceAttributes(self.config.user_models_dir, device))
             self._model = AttributeModels(models)
@@ -90,7 +90,7 @@ class AttributePass:
         return summary
 
     def _one_batch(self, batch: list[attribute_values.PendingFace], summary: AttributeSummary) -> None:
-        images: dict[int, object] = {}
+        images: dict[int, Decoded | None] = {}
         items, unreadable = [], []
         for face in batch:
             if face.photo_id not in images:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from faceorg.config import Config
 from faceorg.core.paths import path_text
@@ -50,6 +50,7 @@ from faceorg.vision import catalogue
 from faceorg.vision.decode import Decoded, DecodeError, decode
 
 if TYPE_CHECKING:
+    from faceorg.core.photo import Photo
     from faceorg.vision.pipeline import FacePipeline, PhotoFaces
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,7 @@ class Scanner:
     def _detect_batch(self, prepared: list[Prepared], summary: ScanSummary) -> list[tuple[Prepared, PhotoFaces]]:
         """Detect faces in a batch; if the batch fails, photo by photo, so one photo costs only itself."""
         try:
-            return list(zip(prepared, self.pipeline.detect_many([p.decoded for p in prepared])))
+            return list(zip(prepared, self.pipeline.detect_many(cast("list[Decoded]", [p.decoded for p in prepared]))))
         except Exception as error:  # noqa: BLE001 - a detector failing on odd pixels must not end the scan
             if len(prepared) > 1:
                 return [pair for p in prepared for pair in self._detect_batch([p], summary)]
@@ -320,7 +321,7 @@ class Scanner:
         def previews(face_ids: list[int]) -> Future[float]:
             """Handed to the previews worker: the model thread goes on with the next photo."""
             self._drain_previews(summary, PREVIEWS_AHEAD)
-            return self._preview_pool.submit(self._write_previews, prepared, photo, face_ids)
+            return cast(ThreadPoolExecutor, self._preview_pool).submit(self._write_previews, prepared, photo, face_ids)
 
         self.store_faces(
             prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews, summary
@@ -387,7 +388,7 @@ class Scanner:
         try:
             write_previews(
                 self.cache,
-                prepared.hash,
+                cast(str, prepared.hash),  # an analysed photo was hashed
                 photo.decoded.image,
                 photo.decoded.scale,
                 [(i, r.box) for i, r in zip(face_ids, photo.records)],
@@ -415,19 +416,19 @@ class Scanner:
         with transaction(self.conn):
             if prepared.action == "touch":
                 row = photos.get_by_path(self.conn, path_text(c.path))
-                photos.touch(self.conn, row.id, c.size, c.mtime)
+                photos.touch(self.conn, cast("Photo", row).id, c.size, c.mtime)  # planned from its row
                 summary.unchanged += 1
                 return
-            moved = photos.missing_with_hash(self.conn, prepared.hash)
+            moved = photos.missing_with_hash(self.conn, cast(str, prepared.hash))  # a move was hashed
             if moved is not None:
                 facts = FileFacts(path_text(c.path), c.size, c.mtime, prepared.hash)
                 photos.move(self.conn, moved.id, facts, c.folder_id)
                 summary.moved += 1
                 return
         # the vanished twin was claimed by another copy: analyse this one afresh
-        redo = self._decode(c, prepared.hash)
+        redo = self._decode(c, cast(str, prepared.hash))
         if redo.action == "fail":
-            self._store_failure(c, prepared.hash, redo.error, summary)
+            self._store_failure(c, prepared.hash, cast(str, redo.error), summary)  # a failure says why
         else:
             self._done -= 1  # the caller counts this photo once
             self._flush(self._detect([redo], summary), summary)

@@ -10,7 +10,9 @@ per command. This is the only implementation of the filter semantics.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -41,7 +43,7 @@ class FaceIndex:
     attributes: np.ndarray  # (faces, attributes) float32, NaN unknown
     rule: ExpressionRule = field(default_factory=ExpressionRule.load)
     _name_rank: np.ndarray | None = field(default=None, repr=False)
-    _conn_names: object = field(default=None, repr=False)
+    _conn_names: Callable[[], list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, with_faces: bool = True) -> FaceIndex:
@@ -153,7 +155,7 @@ class FaceIndex:
         if order == "taken":
             return np.arange(len(self.photo_ids))
         if self._name_rank is None:
-            self.photo_names = self.photo_names or self._conn_names()
+            self.photo_names = self.photo_names or cast(Callable[[], list[str]], self._conn_names)()
             keys = np.array([name.lower() for name in self.photo_names], dtype=object)
             order_by_name = np.lexsort((self.photo_ids, keys))
             self._name_rank = np.empty(len(order_by_name), dtype=np.int64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -49,7 +50,7 @@ def _insert_one(conn: sqlite3.Connection, photo_id: int, face: FaceRecord) -> in
             to_json(face.quality or None),
         ),
     )
-    face_id = int(cursor.lastrowid)
+    face_id = int(cast(int, cursor.lastrowid))
     conn.executemany(
         "INSERT INTO face_attributes(face_id, name, p) VALUES (?, ?, ?)",
         [(face_id, name, float(p)) for name, p in face.attributes.items()],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from faceorg.store.codec import from_json, to_json
 
@@ -49,7 +50,7 @@ def record(conn: sqlite3.Connection, kind: str, summary: str, before: dict, undo
         "INSERT INTO decisions(at, kind, summary, before) VALUES (?, ?, ?, ?)",
         (time.time(), kind, summary, to_json({**before, "undoable": undoable})),
     )
-    return int(cursor.lastrowid)
+    return int(cast(int, cursor.lastrowid))
 
 
 def forgotten_people(conn: sqlite3.Connection) -> set[int]:

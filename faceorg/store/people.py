@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from typing import cast
 
 from faceorg.core.person import AssignedBy, Person
 from faceorg.store.chunked import rows_in
@@ -72,7 +73,7 @@ def by_name(conn: sqlite3.Connection, name: str) -> Person | None:
 
 def create(conn: sqlite3.Connection, name: str | None = None) -> int:
     cursor = conn.execute("INSERT INTO people(name, created_at) VALUES (?, ?)", (name, time.time()))
-    return int(cursor.lastrowid)
+    return int(cast(int, cursor.lastrowid))
 
 
 def set_name(conn: sqlite3.Connection, person_id: int, name: str | None) -> None:

@@ -27,8 +27,10 @@ class FileFacts:
 
 
 def _photo(row: sqlite3.Row | None) -> Photo | None:
-    if row is None:
-        return None
+    return None if row is None else _row_photo(row)
+
+
+def _row_photo(row: sqlite3.Row) -> Photo:
     return Photo(
         id=row["id"],
         path=row["path"],
@@ -64,7 +66,7 @@ def known_under(conn: sqlite3.Connection, root: str) -> dict[str, Photo]:
     """Every photo the library holds below a folder, by path."""
     prefix = root.rstrip(os.sep) + os.sep
     rows = conn.execute(f"SELECT {_COLUMNS} FROM photos WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)).fetchall()
-    return {row["path"]: _photo(row) for row in rows}
+    return {row["path"]: _row_photo(row) for row in rows}
 
 
 def ensure_folder(conn: sqlite3.Connection, path: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app = cast("QApplication | None", QApplication.instance()) or QApplication(argv or sys.argv[:1])
     app.setApplicationName("faceorg")
     app.setOrganizationName("faceorg")
     app.setApplicationVersion(__version__)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from faceorg.ui.models import SubtitleRole
 
 
-def model_value(index: QModelIndex, role: int):
+def model_value(index: QModelIndex | QPersistentModelIndex, role: int):
     """Ask our Python model directly: PySide6 (6.12, Python 3.11) drops a reference to None
     each time QModelIndex.data() returns an empty value, and enough of those crash Python."""
     return index.model().data(index, role)
@@ -32,10 +32,14 @@ class TileDelegate(QStyledItemDelegate):
         self.side = side
         self._scaled.clear()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem | None, index: QModelIndex | QPersistentModelIndex | None
+    ) -> QSize:  # the same for every tile: callers may pass None for both
         return QSize(self.side + 12, self.side + 12 + 18 * self.captions)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)

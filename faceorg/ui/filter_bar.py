@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
@@ -88,7 +90,7 @@ class FilterBar(QWidget):
         self.flow = layout
         self.expression_buttons: dict[str, QToolButton] = {}
         for name in (n for n in EXPRESSIONS if self.rule.offered(n)):
-            button = QToolButton(text=expression_label(name, self.rule), checkable=True, objectName=f"expr-{name}")
+            button = QToolButton(text=expression_label(name, self.rule), checkable=True, objectName=f"expr-{name}")  # type: ignore[call-arg]
             button.setToolTip(
                 "Photos with a face showing this expression; measured on labelled photos, "
                 "the others were too often wrong to offer"
@@ -96,7 +98,7 @@ class FilterBar(QWidget):
             button.toggled.connect(self._schedule)
             self.expression_buttons[name] = button
             layout.addWidget(button)
-        age_box = QWidget(objectName="ageBox")
+        age_box = QWidget(objectName="ageBox")  # type: ignore[call-arg]
         age_row = QHBoxLayout(age_box)
         age_row.setContentsMargins(12, 0, 4, 0)
         age_row.addWidget(QLabel("Age"))
@@ -111,7 +113,7 @@ class FilterBar(QWidget):
         layout.addWidget(age_box)
         self.attribute_toggles: dict[str, TriStateToggle] = {}
         self._group_labels: list[QLabel] = []
-        self.person = QComboBox(objectName="personFilter")
+        self.person = QComboBox(objectName="personFilter")  # type: ignore[call-arg]
         self.person.addItem("Anyone", None)
         self.person.setMinimumContentsLength(12)
         self.person.setIconSize(QSize(28, 28))
@@ -141,7 +143,7 @@ class FilterBar(QWidget):
             label.deleteLater()
         toggles, self.attribute_toggles, self._group_labels = self.attribute_toggles, {}, []
         for group, members in groups:
-            label = QLabel(group, objectName=f"attr-group-{group}")
+            label = QLabel(group, objectName=f"attr-group-{group}")  # type: ignore[call-overload]
             label.setProperty("attributeGroup", True)  # styled as a heading (resources/style*.qss)
             label.setProperty("keepWithNext", True)  # never left alone at the end of a row
             self._group_labels.append(label)
@@ -175,7 +177,7 @@ class FilterBar(QWidget):
     def _face_ready(self, key: object) -> None:
         row = self._cover_rows.get(key)
         if row is not None and row < self.person.count():
-            pixmap = self.images.crop(key[1])  # None now, and this again once it is loaded
+            pixmap = self.images.crop(cast("tuple[str, int]", key)[1])  # None now, and this again once it is loaded
             if pixmap is not None:
                 self.person.setItemIcon(row, QIcon(pixmap))
 

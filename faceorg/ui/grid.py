@@ -9,7 +9,7 @@ from faceorg.ui.delegate import TileDelegate
 
 
 def make_grid(delegate: TileDelegate, name: str, editable: bool = False) -> QListView:
-    view = QListView(objectName=name)
+    view = QListView(objectName=name)  # type: ignore[call-arg]
     view.setViewMode(QListView.ViewMode.IconMode)
     view.setResizeMode(QListView.ResizeMode.Adjust)
     view.setMovement(QListView.Movement.Static)

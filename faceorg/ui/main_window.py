@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QListView, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from faceorg.config import Config
 from faceorg.core.filters import Filter, describe_filter, filter_from_dict, filter_to_dict
@@ -25,7 +26,7 @@ from faceorg.ui import attribute_runner, dialogs, menus
 from faceorg.ui.app_style import style_sheet, wants_dark
 from faceorg.ui.delegate import model_value
 from faceorg.ui.model_import import ModelImporter
-from faceorg.ui.models import ItemRole
+from faceorg.ui.models import ItemRole, PhotoGridModel
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
 from faceorg.ui.queries import QueryRunner
 from faceorg.ui.review_page import ReviewPage
@@ -125,8 +126,8 @@ class MainWindow(QMainWindow):
         self.scan_status.pauseToggled.connect(lambda paused: self.worker.pause(paused))
         self.scan_status.cancelRequested.connect(lambda: self.worker.cancel())
         self.statusBar().addPermanentWidget(self.scan_status)
-        self.viewer_return = self.photos
-        self.viewer_list: list[browse.GridPhoto] = []
+        self.viewer_return: PhotosPage | AlbumPage = self.photos
+        self.viewer_list: list[browse.GridPhoto] | PhotoGridModel = []
         self.viewer_row = 0
 
     def _connect_worker(self) -> None:
@@ -196,7 +197,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         self.order = str(self.settings.value("grid/order", "taken"))
-        self.photos.set_tile_size(int(self.settings.value("grid/tile", 170)))
+        self.photos.set_tile_size(int(cast("int | str", self.settings.value("grid/tile", 170))))
         self.sidebar.set_filters(list(self.saved_filters()))
 
     @property
@@ -333,7 +334,7 @@ class MainWindow(QMainWindow):
         if kind != "folder":
             dialogs.show_error(self, "Choose a folder in the sidebar first.")
             return
-        self.remove_folder(int(value))
+        self.remove_folder(int(cast(int, value)))  # a folder choice holds its folder id
 
     def remove_folder(self, folder_id: int) -> None:
         if dialogs.confirm(
@@ -422,13 +423,13 @@ class MainWindow(QMainWindow):
     def _page_title(self) -> str:
         kind, value = self.choice
         if kind == "folder":
-            path = self.folder_paths.get(value, "")
+            path = self.folder_paths.get(cast(int, value), "")
             return Path(path).name or path or "Folder"
         return str(value) if kind == "filter" else "All photos"
 
     def load_photos(self) -> None:
         flt = self.photos.filter_bar.current()
-        folder = self.choice[1] if self.choice[0] == "folder" else None
+        folder = cast(int, self.choice[1]) if self.choice[0] == "folder" else None
         order = self.order
 
         def fetch(conn):
@@ -552,7 +553,11 @@ class MainWindow(QMainWindow):
     # -- people decisions ----------------------------------------------------------
     def _current_grid(self):
         page = self.stack.currentWidget()
-        grids = {self.photos: self.photos.grid, self.people_page: self.people_page.grid, self.album: self.album.grid}
+        grids: dict[QWidget | None, QListView] = {
+            self.photos: self.photos.grid,
+            self.people_page: self.people_page.grid,
+            self.album: self.album.grid,
+        }
         return grids.get(page, self.photos.grid)
 
     def _selected_people(self):

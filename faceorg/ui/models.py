@@ -49,7 +49,7 @@ class _TileModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
-    def item(self, index: QModelIndex) -> Any:
+    def item(self, index: QModelIndex | QPersistentModelIndex) -> Any:
         return self.items[index.row()] if index.isValid() and 0 <= index.row() < len(self.items) else None
 
 
@@ -64,7 +64,7 @@ class PhotoGridModel(QAbstractListModel):
         self.images = images
         self.conn = conn
         self.ids = np.zeros(0, dtype=np.int64)
-        self._pages: dict[int, list[GridPhoto]] = {}
+        self._pages: dict[int, list[GridPhoto | None]] = {}
         self._rows_by_key: dict[object, list[int]] = {}
         images.ready.connect(self._image_ready)
 
@@ -76,7 +76,7 @@ class PhotoGridModel(QAbstractListModel):
         self.endResetModel()
 
     @property
-    def items(self) -> list[GridPhoto]:
+    def items(self) -> list[GridPhoto | None]:
         """Every row (loads all pages: for tests and the viewer's list, not for painting)."""
         return [self.photo(row) for row in range(len(self.ids))]
 
@@ -86,7 +86,7 @@ class PhotoGridModel(QAbstractListModel):
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, row: int) -> GridPhoto:
+    def __getitem__(self, row: int) -> GridPhoto | None:
         return self.photo(row)
 
     def photo(self, row: int) -> GridPhoto | None:
@@ -102,7 +102,7 @@ class PhotoGridModel(QAbstractListModel):
                     self._rows_by_key.setdefault(("thumb", item.hash), []).append(start + offset)
         return self._pages[page][row % self.PAGE]
 
-    def item(self, index: QModelIndex) -> GridPhoto | None:
+    def item(self, index: QModelIndex | QPersistentModelIndex) -> GridPhoto | None:
         return self.photo(index.row()) if index.isValid() and 0 <= index.row() < len(self.ids) else None
 
     def _image_ready(self, key: object) -> None:
@@ -110,7 +110,7 @@ class PhotoGridModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         photo = self.item(index)
         if photo is None:
             return None
@@ -133,7 +133,7 @@ class FaceGridModel(_TileModel):
     def image_key(self, item: FaceTile) -> object:
         return ("crop", item.id)
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled
 
     def mimeTypes(self) -> list[str]:
@@ -146,7 +146,7 @@ class FaceGridModel(_TileModel):
         data.setData(FACES_MIME, QByteArray(",".join(map(str, ids)).encode()))
         return data
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         face: FaceTile | None = self.item(index)
         if face is None:
             return None
@@ -190,7 +190,7 @@ class PeopleModel(_TileModel):
     def image_key(self, item: Person) -> object:
         return ("crop", item.cover_face_id)
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDropEnabled
 
     def mimeTypes(self) -> list[str]:
@@ -199,20 +199,24 @@ class PeopleModel(_TileModel):
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
-    def canDropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+    def canDropMimeData(
+        self, data: QMimeData, action, row: int, column: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         return data.hasFormat(FACES_MIME) and self.item(parent) is not None
 
-    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent: QModelIndex) -> bool:
+    def dropMimeData(
+        self, data: QMimeData, action, row: int, column: int, parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         """Faces dropped onto a person: a request to move them there (the store decides, then views refresh)."""
         person: Person | None = self.item(parent)
         if person is None or not data.hasFormat(FACES_MIME):
             return False
-        ids = [int(i) for i in bytes(data.data(FACES_MIME)).decode().split(",") if i]
+        ids = [int(i) for i in bytes(data.data(FACES_MIME)).decode().split(",") if i]  # type: ignore[call-overload]
         if ids:
             self.facesDropped.emit(ids, person.id)
         return False  # nothing is removed from the source by the view: the library moves the faces
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         person: Person | None = self.item(index)
         if person is None:
             return None
@@ -227,7 +231,9 @@ class PeopleModel(_TileModel):
             return person
         return None
 
-    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
         person: Person | None = self.item(index)
         if person is None or role != Qt.ItemDataRole.EditRole:
             return False

@@ -28,7 +28,7 @@ def add_buttons(row, specs) -> dict[str, QPushButton]:
     """Push buttons (key, text, signal to emit) appended to a header row, by key."""
     buttons = {}
     for key, text, signal in specs:
-        button = QPushButton(text, objectName=f"{key}Button")
+        button = QPushButton(text, objectName=f"{key}Button")  # type: ignore[call-overload]
         button.clicked.connect(signal)
         row.addWidget(button)
         buttons[key] = button
@@ -53,16 +53,16 @@ class EmptyState(QWidget):
         self.setObjectName("emptyState")
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        title = QLabel("Drag a folder of photos here", objectName="emptyTitle")
+        title = QLabel("Drag a folder of photos here", objectName="emptyTitle")  # type: ignore[call-overload]
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint = QLabel(
+        hint = QLabel(  # type: ignore[call-overload]
             "faceorg finds every face, groups them into people and lets you filter by expression, "
             "age and attributes.\nEverything is computed on this computer; your photos are never changed.",
             objectName="emptyHint",
         )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
-        button = QPushButton("Add Folder…", objectName="emptyAdd")
+        button = QPushButton("Add Folder…", objectName="emptyAdd")  # type: ignore[call-overload]
         button.clicked.connect(self.addRequested)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -82,15 +82,15 @@ class PhotosPage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.title = QLabel("All photos", objectName="pageTitle")
+        self.title = QLabel("All photos", objectName="pageTitle")  # type: ignore[call-overload]
         shrinkable(self.title)  # a long filter description is cut, it never widens the window
         self.filter_bar = FilterBar(images)
         self.model = PhotoGridModel(images, conn, self)
         self.delegate = TileDelegate(170)
         self.grid = make_grid(self.delegate, "photoGrid")
         self.grid.setModel(self.model)
-        self.count = QLabel(objectName="resultCount")
-        self.tile_size = QSlider(Qt.Orientation.Horizontal, objectName="tileSize", minimum=TILE_MIN, maximum=TILE_MAX)
+        self.count = QLabel(objectName="resultCount")  # type: ignore[call-overload]
+        self.tile_size = QSlider(Qt.Orientation.Horizontal, objectName="tileSize", minimum=TILE_MIN, maximum=TILE_MAX)  # type: ignore[call-overload]
         self.tile_size.setValue(170)
         self.tile_size.setFixedWidth(110)
         self.tile_size.setToolTip("Thumbnail size")
@@ -100,7 +100,7 @@ class PhotosPage(QWidget):
         header.addWidget(self.title, 1)  # takes the free width; cut short only when there is none
         header.addWidget(self.count)
         header.addWidget(self.tile_size)
-        self.no_results = QLabel(objectName="noResults", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.no_results = QLabel(objectName="noResults", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)  # type: ignore[call-overload]
         self.no_results.setVisible(False)
         layout.addLayout(header)
         layout.addWidget(self.filter_bar)
@@ -135,8 +135,8 @@ class PeoplePage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 4)
-        header.addWidget(QLabel("People", objectName="pageTitle"))
-        self.search = QLineEdit(
+        header.addWidget(QLabel("People", objectName="pageTitle"))  # type: ignore[call-overload]
+        self.search = QLineEdit(  # type: ignore[call-overload]
             objectName="peopleSearch", placeholderText="Search people by name", clearButtonEnabled=True
         )
         self.search.setMinimumWidth(200)
@@ -153,7 +153,7 @@ class PeoplePage(QWidget):
                 ("forget", "Forget…", self.forgetRequested),
             ),
         )
-        self.hint = QLabel(
+        self.hint = QLabel(  # type: ignore[call-overload]
             "Double-click a person to open their album · F2 renames · select two or more to merge",
             objectName="pageHint",
         )
@@ -188,10 +188,10 @@ class AlbumPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
         header.setContentsMargins(12, 8, 12, 0)
-        self.back = QPushButton("‹ People", objectName="backButton")
+        self.back = QPushButton("‹ People", objectName="backButton")  # type: ignore[call-overload]
         self.back.clicked.connect(self.backRequested)
-        self.title = QLabel(objectName="pageTitle", textFormat=Qt.TextFormat.PlainText)  # names are the user's text
-        self.subtitle = QLabel(objectName="pageHint")
+        self.title = QLabel(objectName="pageTitle", textFormat=Qt.TextFormat.PlainText)  # type: ignore[call-overload]  # names are the user's text
+        self.subtitle = QLabel(objectName="pageHint")  # type: ignore[call-overload]
         shrinkable(self.title)
         header.addWidget(self.back)
         header.addWidget(self.title)
@@ -211,7 +211,7 @@ class AlbumPage(QWidget):
                 ("name", "Name selected…", self.nameSelectionRequested),
             ),
         )
-        self.show_background = QCheckBox("Show background faces", objectName="backgroundToggle")
+        self.show_background = QCheckBox("Show background faces", objectName="backgroundToggle")  # type: ignore[call-overload]
         self.show_background.setToolTip("Tiny, blurred, doubtful or turned-away faces are kept but set aside")
         self.show_background.toggled.connect(self.backgroundToggled)
         tools.addWidget(self.show_background)

@@ -46,7 +46,7 @@ def check_qt(report: Report) -> None:
     if app is None:
         args = [sys.argv[0] or "faceorg"] + (["-platform", platform] if platform else [])
         app = QApplication(args)
-    formats = {bytes(f).decode() for f in QImageReader.supportedImageFormats()}
+    formats = {bytes(f).decode() for f in QImageReader.supportedImageFormats()}  # type: ignore[call-overload]
     from faceorg.resources import resources_dir
 
     image = QImage(str(resources_dir() / SELFTEST_PHOTO))

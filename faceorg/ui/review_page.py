@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
@@ -37,8 +38,8 @@ class ReviewPage(QWidget):
         self.skipped: set[tuple] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        self.title = QLabel(objectName="pageTitle", textFormat=Qt.TextFormat.PlainText)
-        self.hint = QLabel(objectName="pageHint")
+        self.title = QLabel(objectName="pageTitle", textFormat=Qt.TextFormat.PlainText)  # type: ignore[call-overload]
+        self.hint = QLabel(objectName="pageHint")  # type: ignore[call-overload]
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         row = QHBoxLayout()
@@ -77,12 +78,12 @@ class ReviewPage(QWidget):
         """Ask the most confident open question (skipped ones come last)."""
         questions = review.queue(self.conn)
         fresh = [q for q in questions if self._key(q) not in self.skipped]
-        self.question = (fresh or questions or [None])[0]
+        self.question = (fresh or questions or cast("list[review.Suggestion | None]", [None]))[0]
         left = len(questions)
         enabled = self.question is not None
         for button in (self.yes, self.no, self.other):
             button.setEnabled(enabled)
-        if not enabled:
+        if self.question is None:
             self.title.setText("Nothing to review")
             self.hint.setText("Every face near a person has been answered.")
         elif self.question.kind == "face":
@@ -110,6 +111,7 @@ class ReviewPage(QWidget):
 
     def _show_pictures(self) -> None:
         q = self.question
+        shown: tuple[QPixmap | None, QPixmap | None, QPixmap | None]
         if q is None:
             shown = (None, None, None)
         elif q.kind == "face":
@@ -117,7 +119,7 @@ class ReviewPage(QWidget):
                 "SELECT p.hash, p.path FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = ?", (q.face_id,)
             ).fetchone()
             photo = self.images.thumbnail(*row) if row else None
-            shown = (self.images.crop(q.face_id), photo, self._cover(q.person_id))
+            shown = (self.images.crop(cast(int, q.face_id)), photo, self._cover(q.person_id))
         else:
             shown = (self._cover(q.person_id), None, self._cover(q.other_person_id))
         for label, pixmap in zip((self.face, self.photo, self.person), shown):
@@ -151,7 +153,7 @@ class ReviewPage(QWidget):
         if name is None:
             return
         match = next((p for p in everyone if p.label.lower() == name.lower()), None)
-        face = q.face_id
+        face = cast(int, q.face_id)  # a "face" question names its face
         if match is not None:
             self.submit(lambda conn, _cache: ops.move_faces(conn, [face], match.id))
         else:

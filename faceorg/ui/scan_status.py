@@ -21,13 +21,13 @@ class ScanStatus(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        self.label = QLabel(objectName="scanLabel")  # its whole text: the status bar has room for it
-        self.bar = QProgressBar(objectName="scanProgress")
+        self.label = QLabel(objectName="scanLabel")  # type: ignore[call-overload]  # its whole text: the status bar has room for it
+        self.bar = QProgressBar(objectName="scanProgress")  # type: ignore[call-arg]
         self.bar.setFixedWidth(160)
         self.bar.setTextVisible(False)
-        self.pause = QPushButton("Pause", objectName="pauseButton", checkable=True)
+        self.pause = QPushButton("Pause", objectName="pauseButton", checkable=True)  # type: ignore[call-overload]
         self.pause.toggled.connect(self._paused)
-        self.cancel = QPushButton("Cancel", objectName="cancelButton")
+        self.cancel = QPushButton("Cancel", objectName="cancelButton")  # type: ignore[call-overload]
         self.cancel.clicked.connect(self.cancelRequested)
         for widget in (self.label, self.bar, self.pause, self.cancel):
             layout.addWidget(widget)
@@ -91,10 +91,10 @@ class MessageArea(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        self.label = QLabel(objectName="statusMessage")
+        self.label = QLabel(objectName="statusMessage")  # type: ignore[call-overload]
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.label.setMinimumWidth(120)
-        self.undo = QPushButton("Undo", objectName="undoButton")
+        self.undo = QPushButton("Undo", objectName="undoButton")  # type: ignore[call-overload]
         self.undo.clicked.connect(self._undo)
         self.undo.setVisible(False)
         layout.addWidget(self.label, 1)

@@ -44,22 +44,22 @@ class SettingsDialog(QDialog):
         self.settings_file = settings_file
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.theme = QComboBox(objectName="themeChoice")
+        self.theme = QComboBox(objectName="themeChoice")  # type: ignore[call-arg]
         for theme in THEMES:
             self.theme.addItem({"system": "Follow the system", "light": "Light", "dark": "Dark"}[theme], theme)
         self.theme.setCurrentIndex(max(0, self.theme.findData(window.theme)))
         self.theme.currentIndexChanged.connect(lambda _i: window.set_theme(self.theme.currentData()))
         form.addRow("Theme", self.theme)
-        self.device = QComboBox(objectName="deviceChoice")
+        self.device = QComboBox(objectName="deviceChoice")  # type: ignore[call-arg]
         for key, label in DEVICES.items():
             self.device.addItem(label, key)
         chosen = read_settings_file(settings_file).get("device", "auto")
         self.device.setCurrentIndex(max(0, self.device.findData(chosen)))
         form.addRow("Run the models on", self.device)
-        form.addRow("", QLabel("A new device takes effect the next time faceorg starts.", objectName="pageHint"))
+        form.addRow("", QLabel("A new device takes effect the next time faceorg starts.", objectName="pageHint"))  # type: ignore[call-overload]
         layout.addLayout(form)
         layout.addWidget(QLabel("Folders in this library"))
-        self.folders = QListWidget(objectName="folderList")
+        self.folders = QListWidget(objectName="folderList")  # type: ignore[call-arg]
         layout.addWidget(self.folders)
         row = QHBoxLayout()
         add = QPushButton("Add Folder…")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
@@ -101,7 +102,7 @@ class Sidebar(QTreeWidget):
     def set_folders(self, folders: list[Folder]) -> None:
         current = self.current_choice()
         for i in reversed(range(1, self.library.childCount())):
-            self.library.removeChild(self.library.child(i))
+            self.library.removeChild(cast(QTreeWidgetItem, self.library.child(i)))
         for folder in folders:
             item = self._item(
                 self.library, f"{Path(folder.path).name or folder.path}  ({folder.photos})", "folder", folder.id
@@ -126,7 +127,7 @@ class Sidebar(QTreeWidget):
             return
         for section in (self.library, self.people_section, self.filters):
             for i in range(section.childCount()):
-                child = section.child(i)
+                child = cast(QTreeWidgetItem, section.child(i))  # i < childCount()
                 if self._choice(child) == choice:
                     self.blockSignals(True)
                     self.setCurrentItem(child)
@@ -136,7 +137,7 @@ class Sidebar(QTreeWidget):
     def select(self, kind: str, value: object = None) -> None:
         for section in (self.library, self.people_section, self.filters):
             for i in range(section.childCount()):
-                child = section.child(i)
+                child = cast(QTreeWidgetItem, section.child(i))  # i < childCount()
                 if self._choice(child) == (kind, value):
                     if child is self.currentItem():
                         self._on_current(child, None)  # chosen again: the page goes back to it

@@ -136,12 +136,12 @@ class PhotoViewer(QWidget):
         outer.setSpacing(0)
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 6)
-        self.back = QPushButton("‹ Back", objectName="viewerBack")
+        self.back = QPushButton("‹ Back", objectName="viewerBack")  # type: ignore[call-overload]
         self.back.clicked.connect(self.closed)
-        self.title = QLabel(objectName="viewerTitle")
-        previous = QPushButton("←", objectName="viewerPrevious")
+        self.title = QLabel(objectName="viewerTitle")  # type: ignore[call-overload]
+        previous = QPushButton("←", objectName="viewerPrevious")  # type: ignore[call-overload]
         previous.clicked.connect(lambda: self.navigate.emit(-1))
-        following = QPushButton("→", objectName="viewerNext")
+        following = QPushButton("→", objectName="viewerNext")  # type: ignore[call-overload]
         following.clicked.connect(lambda: self.navigate.emit(1))
         for widget in (self.back, self.title):
             bar.addWidget(widget)
@@ -155,7 +155,7 @@ class PhotoViewer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(layout, 1)
         self.canvas = PhotoCanvas()
-        self.info = QLabel(objectName="faceInfo")
+        self.info = QLabel(objectName="faceInfo")  # type: ignore[call-overload]
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.info.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.info.setMinimumWidth(240)

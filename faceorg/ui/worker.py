@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -54,7 +55,7 @@ class LibraryWorker(QObject):
             self._last_change = now
             self.library.scan_changed()
 
-    def scan(self, paths: list[str]) -> None:
+    def scan(self, paths: list[str | Path]) -> None:
         future = self.library.scan(paths, progress=self._on_progress)
         future.add_done_callback(self._scan_done)
 

@@ -68,7 +68,7 @@ class AgeGenderAnalyzer:
         self.device = device
         self.calibrated = calibrated
         self.flip = AGE_FLIP
-        self._state = None
+        self._state: tuple | None = None
 
     def _load(self):
         if self._state is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -35,7 +35,7 @@ try:
 
     pillow_heif.register_heif_opener()
 except ImportError:  # HEIC stays unsupported, every other format still works
-    pillow_heif = None
+    pillow_heif = None  # type: ignore[assignment]
 
 
 class DecodeError(FaceorgError):
@@ -95,7 +95,7 @@ def _upright_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
     return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
 
 
-def _open(path: Path) -> Image.Image:
+def _open(path: Path | BinaryIO) -> Image.Image:
     try:
         image = Image.open(path)
     except UnidentifiedImageError:
@@ -174,7 +174,7 @@ def _check_jpeg_holds_its_pixels(path: Path | BinaryIO, image: Image.Image) -> N
 
 def decode(path: Path | str | BinaryIO, max_side: int | None) -> Decoded:
     """Read `path` (or an open binary file: a cluster worker gets bytes) upright as RGB, longer side <= `max_side`."""
-    path = path if hasattr(path, "read") else Path(path)
+    path = cast("Path | BinaryIO", path if hasattr(path, "read") else Path(path))
     with _open(path) as image:
         exif = _exif(image)
         orientation = _orientation(exif)

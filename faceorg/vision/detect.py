@@ -32,7 +32,7 @@ class MtcnnDetector:
 
     name = "detection"
     version = "mtcnn-facenet-pytorch-2.5.3"
-    smallest = MTCNN_SMALLEST
+    smallest: float = MTCNN_SMALLEST
     background_score = 0.95
     """Every labelled portrait scores >= 0.979; the doubtful faces 0.74-0.88 (bench/junk.py)."""
 
@@ -40,7 +40,7 @@ class MtcnnDetector:
         self.device = device
         self.thresholds = list(thresholds)
         self.factor = factor
-        self._nets = None
+        self._nets: tuple | None = None
 
     def _load(self):
         if self._nets is None:

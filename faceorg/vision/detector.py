@@ -35,8 +35,13 @@ class Detector(Protocol):
     def __call__(self, images: list[np.ndarray], min_face: float) -> list[list[Detection]]: ...
 
 
-DetectorFactory = Callable[[str], Detector]
-"""Builds a detector for a device name ("cpu", "cuda", "cuda:1")."""
+class DetectorFactory(Protocol):
+    """Builds a detector for a device name ("cpu", "cuda", "cuda:1"); a detector class is one."""
+
+    background_score: float
+
+    def __call__(self, device: str) -> Detector: ...
+
 
 _REGISTRY: dict[str, DetectorFactory] = {}
 

@@ -8,13 +8,16 @@ there is one: about 25x faster than dlib-bin per face on this CPU (bench/embed_s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
 from faceorg.vision.device import reduced_precision
 from faceorg.vision.embed_dlib import CHIP_PADDING, CHIP_SIZE, DESCRIPTOR, l2_normalise
 from faceorg.vision.weights import locate
+
+if TYPE_CHECKING:
+    from faceorg.vision.nets.dlib_resnet import DlibResNet
 
 
 @register("embed-torch")
@@ -24,7 +27,7 @@ class TorchDlibEmbedder:
 
     def __init__(self, device: str = "cpu") -> None:
         self.device = device
-        self._model = None
+        self._model: DlibResNet | None = None
 
     def _load(self):
         if self._model is None:

@@ -27,7 +27,7 @@ set, balanced accuracy / happy-filter precision, top expression):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,6 +37,9 @@ from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
 from faceorg.vision.device import reduced_precision
 from faceorg.vision.weights import ModelSpec, locate
+
+if TYPE_CHECKING:
+    from faceorg.vision.nets.mini_xception import MiniXception
 
 EXPRESSION_MODEL = ModelSpec(
     "expression",
@@ -79,7 +82,7 @@ class ExpressionAnalyzer:
         self.device = device
         self.calibrated = calibrated
         self.chip_size, self.padding, self.flip = CHIP_SIZE, CHIP_PADDING, FLIP
-        self._model = None
+        self._model: MiniXception | None = None
 
     def _load(self):
         if self._model is None:

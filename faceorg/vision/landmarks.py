@@ -6,6 +6,8 @@ points (eye corners and nose base), so we align with them rather than with MTCNN
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from faceorg.vision.aligned import AlignedFace
@@ -37,7 +39,7 @@ class ShapeLandmarker:
     def __call__(self, image: np.ndarray, box: tuple[float, float, float, float]) -> AlignedFace:
         import dlib
 
-        rect = tuple(int(round(v)) for v in box)
+        rect = cast("tuple[int, int, int, int]", tuple(int(round(v)) for v in box))
         shape = self._load()(image, dlib.rectangle(*rect))
         points = np.array([[shape.part(i).x, shape.part(i).y] for i in range(shape.num_parts)], dtype=np.float64)
         return AlignedFace(image=image, shape5=points, rect=rect)

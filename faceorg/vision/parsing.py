@@ -49,7 +49,7 @@ def cut(image: np.ndarray, box: Box, size: int = INPUT_SIZE, scale: float = CROP
     x1, y1, x2, y2 = crop_box(box, scale)
     pil = Image.fromarray(image)
     return np.asarray(
-        pil.resize((size, size), Image.BILINEAR, box=(x1, y1, x2, y2))
+        pil.resize((size, size), Image.Resampling.BILINEAR, box=(x1, y1, x2, y2))
         if x1 >= 0 and y1 >= 0 and x2 <= image.shape[1] and y2 <= image.shape[0]
         else _padded(pil, (x1, y1, x2, y2), size)
     )
@@ -60,7 +60,7 @@ def _padded(pil: Image.Image, rect: tuple[int, int, int, int], size: int) -> np.
     canvas = Image.new("RGB", (x2 - x1, y2 - y1))
     inside = pil.crop((max(0, x1), max(0, y1), min(pil.width, x2), min(pil.height, y2)))
     canvas.paste(inside, (max(0, -x1), max(0, -y1)))
-    return np.asarray(canvas.resize((size, size), Image.BILINEAR))
+    return np.asarray(canvas.resize((size, size), Image.Resampling.BILINEAR))
 
 
 def to_input(crops: Sequence[np.ndarray], device: str = "cpu"):

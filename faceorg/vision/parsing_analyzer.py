@@ -7,12 +7,17 @@ costs far more than everything else the scan does to a face.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from faceorg.core.face import Box
 from faceorg.vision import parsing, parsing_attributes
 from faceorg.vision.weights import locate
+
+if TYPE_CHECKING:
+    from faceorg.vision.nets.bisenet import BiSeNet
 
 CALIBRATION = "cal1"
 """Bump when RULES change: the pass then re-runs every face."""
@@ -28,7 +33,7 @@ class ParsingAttributes:
         self.version = (
             f"{parsing.PARSING_MODEL.version}@{parsing.PARSING_MODEL.sha256[:12]}/in{size}x{scale:g}/{CALIBRATION}"
         )
-        self._model = None
+        self._model: BiSeNet | None = None
 
     def _load(self):
         if self._model is None:
@@ -59,8 +64,8 @@ class SwinFaceAttributes:
         from faceorg.vision.weights import sha256_of
 
         self.models_dir, self.device = models_dir, device
-        self.version = f"swinface@{sha256_of(imported(models_dir))[:12]}"
-        self._model = None
+        self.version = f"swinface@{sha256_of(cast(Path, imported(models_dir)))[:12]}"
+        self._model: Any = None  # the SwinFace module, loaded on first call
 
     def __call__(self, faces: Sequence[tuple[np.ndarray, Box, list]]) -> list[dict[str, float]]:
         import torch

@@ -35,7 +35,7 @@ def sharpness_at_own_scale(chip: np.ndarray, side: int = SHARPNESS_SIDE) -> floa
     from PIL import Image
 
     grey = chip.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-    small = np.asarray(Image.fromarray(grey, mode="F").resize((side, side), Image.BOX), dtype=np.float32)
+    small = np.asarray(Image.fromarray(grey, mode="F").resize((side, side), Image.Resampling.BOX), dtype=np.float32)
     return sharpness(np.repeat(small[..., None], 3, axis=2))
 
 
@@ -47,7 +47,7 @@ def yaw(landmarks: np.ndarray) -> float:
         return 1.0
     axis = (right_eye - left_eye) / (2 * half)
     offset = float(np.dot(nose - (left_eye + right_eye) / 2, axis))
-    return float(min(1.0, abs(offset) / half))
+    return float(min(1.0, float(abs(offset) / half)))
 
 
 def from_chip(chip: np.ndarray, mtcnn_landmarks: np.ndarray, side_px: float) -> dict[str, float]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import math
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 
@@ -137,4 +138,11 @@ class RetinaFaceDetector:
         sides = np.minimum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
         big = sides >= min_face
         boxes, points, scores = boxes[big], points[big], scores[big]
-        return [Detection(tuple(float(v) for v in boxes[i]), float(scores[i]), points[i]) for i in nms(boxes, scores)]
+        return [
+            Detection(
+                cast("tuple[float, float, float, float]", tuple(float(v) for v in boxes[i])),
+                float(scores[i]),
+                points[i],
+            )
+            for i in nms(boxes, scores)
+        ]

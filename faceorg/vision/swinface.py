@@ -142,7 +142,11 @@ def align(image: np.ndarray, landmarks: Sequence[Sequence[float]]) -> np.ndarray
         rows += [[x, -y, 1, 0, u], [y, x, 0, 1, v]]
     matrix = np.asarray(rows)
     a, b, tx, ty = np.linalg.lstsq(matrix[:, :4], matrix[:, 4], rcond=None)[0]
-    return np.asarray(Image.fromarray(image).transform((112, 112), Image.AFFINE, (a, -b, tx, b, a, ty), Image.BILINEAR))
+    return np.asarray(
+        Image.fromarray(image).transform(
+            (112, 112), Image.Transform.AFFINE, (a, -b, tx, b, a, ty), Image.Resampling.BILINEAR
+        )
+    )
 
 
 def to_input(faces: Sequence[np.ndarray], device: str = "cpu"):

@@ -29,6 +29,7 @@ type: the caller passes a *plan*, the wrapper kinds from the outside in.
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,7 @@ class DlibReader:
         value = int.from_bytes(self._take(size), "little")
         return -value if control & 0x80 else value
 
-    def uint(self) -> int:
+    def uint(self) -> builtins.int:
         """An unsigned integer; dlib never sets the sign bit for these."""
         at = self.pos
         value = self.int()
@@ -113,7 +114,7 @@ class DlibReader:
         size = self.uint()
         return bytes(self._take(size)).decode("latin-1")
 
-    def expect_int(self, what: str, *allowed: int) -> int:
+    def expect_int(self, what: str, *allowed: builtins.int) -> builtins.int:
         at = self.pos
         value = self.int()
         if value not in allowed:
@@ -133,7 +134,7 @@ class DlibReader:
         raw = self._take(4 * count)
         return np.frombuffer(raw, dtype="<f4").astype(np.float32).reshape(shape)
 
-    def alias_tensor(self) -> tuple[int, int, int, int]:
+    def alias_tensor(self) -> tuple[builtins.int, builtins.int, builtins.int, builtins.int]:
         """An `alias_tensor`: just the shape of a view into some parameter tensor."""
         at = self.pos
         version = self.int()

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -172,6 +173,9 @@ class DlibResBlock(nn.Module):
 
 class DlibResNet(nn.Module):
     """dlib_face_recognition_resnet_model_v1 in torch; input N x 3 x 150 x 150, normalised."""
+
+    rgb_means: torch.Tensor  # a buffer, registered in __init__
+    metric: dict[str, Any]  # loss_metric's fields, set by load_dlib_resnet
 
     def __init__(self) -> None:
         super().__init__()
@@ -307,7 +311,7 @@ def build_from_nodes(nodes: list[DlibNode]) -> DlibResNet:
     con, aff = _expect(nodes[i].layer, "con", i), _expect(nodes[i - 1].layer, "affine", i - 1)
     w, b = _conv_affine(con, aff, (32, 7, 2))
     model.stem.weight.data.copy_(w)
-    model.stem.bias.data.copy_(b)
+    cast(torch.Tensor, model.stem.bias).data.copy_(b)
     model.dlib_layers["stem"] = (i, i - 1)
     pool = _expect(nodes[i - 3].layer, "max_pool", i - 3)
     if (pool["nr"], pool["nc"], pool["stride_y"], pool["stride_x"], pool["padding_y"], pool["padding_x"]) != (
@@ -330,7 +334,7 @@ def build_from_nodes(nodes: list[DlibNode]) -> DlibResNet:
         for conv, (c, a, stride, at) in ((block.conv1, (c1, a1, block.stride, i)), (block.conv2, (c2, a2, 1, i - 3))):
             w, b = _conv_affine(c, a, (n, 3, stride))
             conv.weight.data.copy_(w)
-            conv.bias.data.copy_(b)
+            cast(torch.Tensor, conv.bias).data.copy_(b)
             model.dlib_layers[f"blocks.{index}.conv{1 if conv is block.conv1 else 2}"] = (at, at - 1)
         i -= 5
         if block.stride != 1:

@@ -15,6 +15,7 @@ naming, which `backbone_from_official` maps onto timm's.
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -170,7 +171,7 @@ class SwinFace(nn.Module):
 
     def features(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The 2112-channel 7 x 7 map the FAM reads, and the pooled, normalised last stage."""
-        net = self.backbone
+        net: Any = self.backbone  # a timm SwinTransformer
         x = net.patch_embed(x)  # B, 56, 56, 96 (NHWC)
         taps = []
         for i, stage in enumerate(net.layers):
@@ -188,7 +189,7 @@ class SwinFace(nn.Module):
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         features, pooled = self.features(x)
         out = {"Embedding": self.embedding.feature(pooled)}
-        branch = [tss.feature(fam(features)) for fam, tss in zip(self.fam.nets, self.tss.nets)]
+        branch = [cast(TaskSubnet, tss).feature(fam(features)) for fam, tss in zip(self.fam.nets, self.tss.nets)]
         for (group, name, _), head in zip(HEADS, self.om.output_fcs):
             out[name] = head(branch[group])
         return out
