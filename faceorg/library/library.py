@@ -162,10 +162,13 @@ class Library:
                 self._writer.run_pending()
                 return self._scan_waiting.is_set() or self.control.checkpoint(self._writer.run_pending)
 
+            summary = None
             try:
-                return self._attribute_pass_for(conn).run(progress, should_stop=between_batches)
+                summary = self._attribute_pass_for(conn).run(progress, should_stop=between_batches)
+                return summary
             finally:
-                self._changed(OpChanges(faces=True))
+                if summary is None or summary.done or summary.failed:  # nothing new: no view reloads
+                    self._changed(OpChanges(faces=True))
 
         return self._writer.submit(work, nestable=False)
 
