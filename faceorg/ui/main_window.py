@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.queries = QueryRunner(config.db_path, self)
         self.worker = LibraryWorker(self.library)
         self.scanning = False
+        self.closed = False
         self.choice: tuple[str, object] = ("all", None)
         self.folder_paths: dict[int, str] = {}
         self.everyone: list = []  # every person the sidebar last loaded (names for the move dialog)
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("grid/order", self.order)
         self.settings.setValue("grid/tile", self.photos.tile_size.value())
         self.settings.sync()  # written now: the process may end without running destructors (app.leave)
+        self.closed = True
         self.library.close(QUIT_WAIT_SECONDS)
         self.queries.wait_idle(2000)
         self.images.wait_idle(2000)
@@ -349,6 +351,8 @@ class MainWindow(QMainWindow):
     # -- what the sidebar shows ----------------------------------------------------
     def refresh(self, changes: OpChanges | None = None) -> None:
         """Reload what `changes` touched (everything when None)."""
+        if self.closed:
+            return  # the writer's last notices (a pass stopping) find no connection left to read with
         changes = changes or OpChanges(people=True, faces=True, photos=True)
         if changes.snapshot_stale or self.choice[0] in ("people", "unsorted"):
             self.show_choice(*self.choice, keep_page=True)

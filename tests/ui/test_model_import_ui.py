@@ -12,6 +12,7 @@ from faceorg.store.db import connect
 from faceorg.ui import dialogs
 from faceorg.ui.model_import import ModelImporter
 from tests.helpers import copy_photos
+from tests.ui.conftest import settle
 from tests.ui.test_main_window import drop_paths
 from tests.vision import swinface_checkpoint
 
@@ -30,6 +31,7 @@ def models_window(qtbot, config, pipeline, tmp_path):
     win.show()
     yield win
     win.close()
+    settle(win)
 
 
 def choose_file(window, monkeypatch, path) -> None:
