@@ -36,6 +36,8 @@ class ScanStatus(QWidget):
 
     def _paused(self, paused: bool) -> None:
         self.pause.setText("Resume" if paused else "Pause")
+        if self.pause.isVisibleTo(self):  # said at once: no progress comes while paused
+            self.label.setText(self.label.text().removesuffix(" (paused)") + (" (paused)" if paused else ""))
         self.pauseToggled.emit(paused)
 
     def set_running(self, running: bool) -> None:

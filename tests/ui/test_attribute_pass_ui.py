@@ -42,3 +42,17 @@ def test_attribute_pass_runs_after_a_scan(window, qtbot, faces_dir, tmp_path, co
     assert faces_and_glasses(config) == (faces, faces)
     qtbot.waitUntil(lambda: "Eyeglasses" in window.photos.filter_bar.attribute_toggles, timeout=30_000)
     assert window.scan_status.label.text().startswith(f"Attributes found for {faces} face")
+
+
+def test_pause_is_said_at_once_while_finding_attributes(qtbot):
+    from faceorg.scan.attribute_pass import AttributeProgress
+    from faceorg.ui.scan_status import ScanStatus
+
+    status = ScanStatus()
+    qtbot.addWidget(status)
+    status.show_attributes(AttributeProgress(1_200, 5_000, 60.0))
+    assert status.label.text() == "Finding attributes: 1,200 of 5,000 faces"
+    status.pause.click()
+    assert status.label.text() == "Finding attributes: 1,200 of 5,000 faces (paused)"
+    status.pause.click()
+    assert status.label.text() == "Finding attributes: 1,200 of 5,000 faces"
