@@ -21,6 +21,19 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
 
 
+def add_model_flags(p: argparse.ArgumentParser) -> None:
+    """The flags that choose how faces are found and analysed (scan and faces share them)."""
+    p.add_argument("--device", help="auto (default), cpu or cuda")
+    p.add_argument(
+        "--embedder",
+        help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)",
+    )
+    p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
+    p.add_argument(
+        "--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)"
+    )
+
+
 def config_from(args: argparse.Namespace) -> Config:
     return load_config(
         db_path=getattr(args, "db", None),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from faceorg.cli.context import add_json_flag, config_from
+from faceorg.cli.context import add_json_flag, add_model_flags, config_from
 from faceorg.cli.output import emit_json, face_json, face_line
 from faceorg.core.errors import UsageError
 
@@ -15,15 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("photo", metavar="PHOTO")
     add_json_flag(p)
     p.add_argument("--embeddings", action="store_true", help="include the identity embedding of each face")
-    p.add_argument("--device", help="auto (default), cpu or cuda")
-    p.add_argument(
-        "--embedder",
-        help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)",
-    )
-    p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
-    p.add_argument(
-        "--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)"
-    )
+    add_model_flags(p)
     p.set_defaults(run=run)
 
 

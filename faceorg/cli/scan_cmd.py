@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from faceorg.cli.context import add_db_flag, add_json_flag, library_from
+from faceorg.cli.context import add_db_flag, add_json_flag, add_model_flags, library_from
 from faceorg.cli.output import emit_json, say
 from faceorg.cli.progress_bar import ProgressBar
 from faceorg.scan.progress import ScanSummary
@@ -15,15 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     add_db_flag(p)
     add_json_flag(p)
-    p.add_argument("--device", help="auto (default), cpu or cuda")
-    p.add_argument(
-        "--embedder",
-        help="identity model backend: torch (default, dlib's weights in our torch port) or dlib (dlib-bin)",
-    )
-    p.add_argument("--detector", help="face detector: retinaface (default) or mtcnn")
-    p.add_argument(
-        "--min-face", type=int, dest="min_face", help="ignore faces smaller than this many pixels (default 20)"
-    )
+    add_model_flags(p)
     p.add_argument(
         "--ray",
         nargs="?",
