@@ -20,6 +20,7 @@ from faceorg.library import ops
 from faceorg.library.changes import OpChanges
 from faceorg.library.control import ScanControl
 from faceorg.library.writer import Writer
+from faceorg.scan.attribute_pass import AttributePass, AttributeProgress, AttributeSummary
 from faceorg.scan.progress import ScanProgress, ScanSummary
 from faceorg.store.cache import CachePaths
 from faceorg.store.db import connect, transaction
@@ -42,6 +43,8 @@ class Library:
         self.control = ScanControl()
         self._pipeline_factory = pipeline_factory
         self._scanner: Scanner | None = None
+        self._attribute_pass: AttributePass | None = None
+        self._scan_waiting = threading.Event()  # a queued scan asks the attribute pass to step aside
         self._generation = 0
         self._snapshots: dict[bool, tuple[int, FaceIndex]] = {}
         self._snapshot_locks = {True: threading.Lock(), False: threading.Lock()}
@@ -113,8 +116,11 @@ class Library:
         `control` (pause, cancel). `on_wait` hears if another process's scan of this library
         must finish first. The future holds the ScanSummary."""
         self.control.reset()
+        self._scan_waiting.set()
 
         def work(conn: sqlite3.Connection) -> ScanSummary:
+            self._scan_waiting.clear()
+
             def between_photos() -> bool:
                 self._writer.run_pending()
                 return self.control.checkpoint(self._writer.run_pending)
@@ -142,6 +148,53 @@ class Library:
     def scan_changed(self) -> None:
         """Called while a scan runs (from its progress): new photos are in, views may catch up."""
         self._changed(OpChanges(people=True, faces=True, photos=True))
+
+    # -- the second pass: attributes -----------------------------------------------
+    def find_attributes(self, progress: Callable[[AttributeProgress], None] | None = None) -> Future:
+        """The attribute pass (glasses, hats, hair ...) on the writer, resumable. Between batches it
+        lets queued operations through, obeys `control` like a scan, and steps aside (stops, to be
+        started again) when a scan is asked for: the first pass never waits for it. The future
+        holds the AttributeSummary."""
+        self.control.reset()
+
+        def work(conn: sqlite3.Connection) -> AttributeSummary:
+            def between_batches() -> bool:
+                self._writer.run_pending()
+                return self._scan_waiting.is_set() or self.control.checkpoint(self._writer.run_pending)
+
+            summary = None
+            try:
+                summary = self._attribute_pass_for(conn).run(progress, should_stop=between_batches)
+                return summary
+            finally:
+                if summary is None or summary.done or summary.failed:  # nothing new: no view reloads
+                    self._changed(OpChanges(faces=True))
+
+        return self._writer.submit(work, nestable=False)
+
+    def _attribute_pass_for(self, conn: sqlite3.Connection) -> AttributePass:
+        """Kept between runs, so the models load once; dropped when a model is imported."""
+        if self._attribute_pass is None or self._attribute_pass.conn is not conn:
+            self._attribute_pass = AttributePass(conn, self.config)
+        return self._attribute_pass
+
+    def attributes_changed(self) -> None:
+        """Called while the attribute pass runs: new values are in, the filter bar may offer more."""
+        self._changed(OpChanges(faces=True))
+
+    def import_swinface(self, source: Path) -> Future:
+        """`faceorg models import`: check and copy the checkpoint into the user's model folder (on
+        the writer, so no attribute pass is mid-batch with the old models); the future holds its path
+        or raises ImportRefused with one sentence."""
+
+        def work(_conn: sqlite3.Connection) -> Path:
+            from faceorg.vision.swinface import import_checkpoint
+
+            target = import_checkpoint(Path(source), self.config.user_models_dir)
+            self._attribute_pass = None
+            return target
+
+        return self._writer.submit(work)
 
     # -- the user's decisions, as operations ---------------------------------------
     def rename(self, person_id: int, name: str) -> Future:

@@ -144,6 +144,8 @@ class FilterBar(QWidget):
         toggles, self.attribute_toggles, self._group_labels = self.attribute_toggles, {}, []
         for group, members in groups:
             label = QLabel(group, objectName=f"attr-group-{group}")  # type: ignore[call-overload]
+            label.setProperty("attributeGroup", True)  # styled as a heading (resources/style*.qss)
+            label.setProperty("keepWithNext", True)  # never left alone at the end of a row
             self._group_labels.append(label)
             self.flow.insert_widget(self.flow.index_of(self.person), label)
             for name in members:

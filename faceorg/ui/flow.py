@@ -61,19 +61,41 @@ class FlowLayout(QLayout):
         margins = self.contentsMargins()
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
+    def _rows(self, area: QRect) -> list[list[tuple[QLayoutItem, int, QSize]]]:
+        """Items with their x and size, row by row. A widget marked `keepWithNext` (a group's
+        label) never ends a row: it wraps together with the item after it."""
+        items = [item for item in self._items if not item.isEmpty()]
+        gap = self.spacing()
+        rows: list[list[tuple[QLayoutItem, int, QSize]]] = []
+        row: list[tuple[QLayoutItem, int, QSize]] = []
+        x = area.x()
+        for k, item in enumerate(items):
+            hint = item.sizeHint()
+            need = hint.width()
+            widget = item.widget()
+            if widget is not None and widget.property("keepWithNext") and k + 1 < len(items):
+                after = items[k + 1].sizeHint()
+                need += gap + after.width()
+                hint = QSize(hint.width(), max(hint.height(), after.height()))  # its text centred as the next one's
+            if row and x + need > area.right() + 1:
+                rows.append(row)
+                row, x = [], area.x()
+            row.append((item, x, hint))
+            x += hint.width() + gap
+        return [*rows, row] if row else rows
+
     def _arrange(self, rect: QRect, move: bool) -> int:
+        """Lay the rows out, each item centred on its row's middle line, so a label and the pills
+        beside it (same font, text centred in boxes of one height) share one baseline."""
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, row_height = area.x(), area.y(), 0
-        gap = self.spacing()
-        for item in self._items:
-            if item.isEmpty():
-                continue
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and row_height > 0:
-                x, y, row_height = area.x(), y + row_height + gap, 0
+        y = area.y()
+        for row in self._rows(area):
+            height = max(hint.height() for _, _, hint in row)
             if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            row_height = max(row_height, hint.height())
-        return y + row_height - rect.y() + margins.bottom()
+                for item, x, hint in row:
+                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
+            y += height + self.spacing()
+        if y > area.y():
+            y -= self.spacing()
+        return y - rect.y() + margins.bottom()

@@ -22,9 +22,10 @@ from faceorg.library import Library, OpChanges
 from faceorg.people import decisions
 from faceorg.store import browse, people
 from faceorg.store import faces as face_repo
-from faceorg.ui import dialogs, menus
+from faceorg.ui import attribute_runner, dialogs, menus
 from faceorg.ui.app_style import style_sheet, wants_dark
 from faceorg.ui.delegate import model_value
+from faceorg.ui.model_import import ModelImporter
 from faceorg.ui.models import ItemRole, PhotoGridModel
 from faceorg.ui.pages import AlbumPage, EmptyState, PeoplePage, PhotosPage
 from faceorg.ui.queries import QueryRunner
@@ -59,12 +60,14 @@ class MainWindow(QMainWindow):
         self.queries = QueryRunner(config.db_path, self)
         self.worker = LibraryWorker(self.library)
         self.scanning = False
+        self.closed = False
         self.choice: tuple[str, object] = ("all", None)
         self.folder_paths: dict[int, str] = {}
         self.everyone: list = []  # every person the sidebar last loaded (names for the move dialog)
         self._build()
         self.queries.failed.connect(lambda topic, text: self.notify(f"Could not load {topic}: {text}"))
         self._connect_worker()
+        self.attributes = attribute_runner.install(self)
         self._build_menus()
         self._restore_settings()
         menus.install(self)
@@ -164,6 +167,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Rescan Library", self.rescan, "Ctrl+R")
         self.remove_folder_action = self._action(file, "Remove Folder from Library…", self.remove_current_folder)
         self._action(file, "Files That Could Not Be &Read…", self.open_failures)
+        self._action(file, "Import SwinFace model…", ModelImporter(self).ask)
         file.addSeparator()
         self._action(file, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -247,6 +251,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("grid/tile", self.photos.tile_size.value())
         self.settings.setValue("grid/grouped", self.photos.grouped)
         self.settings.sync()  # written now: the process may end without running destructors (app.leave)
+        self.closed = True
         self.library.close(QUIT_WAIT_SECONDS)
         self.queries.wait_idle(2000)
         self.images.wait_idle(2000)
@@ -365,6 +370,8 @@ class MainWindow(QMainWindow):
     # -- what the sidebar shows ----------------------------------------------------
     def refresh(self, changes: OpChanges | None = None) -> None:
         """Reload what `changes` touched (everything when None)."""
+        if self.closed:
+            return  # the writer's last notices (a pass stopping) find no connection left to read with
         changes = changes or OpChanges(people=True, faces=True, photos=True)
         if changes.snapshot_stale or self.choice[0] in ("people", "unsorted"):
             self.show_choice(*self.choice, keep_page=True)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
 from faceorg.core.plural import count
+from faceorg.scan.attribute_pass import AttributeProgress, AttributeSummary
 from faceorg.scan.progress import ScanProgress, ScanSummary, format_duration
 
 MESSAGE_MS = 10_000
@@ -31,9 +32,12 @@ class ScanStatus(QWidget):
         for widget in (self.label, self.bar, self.pause, self.cancel):
             layout.addWidget(widget)
         self.set_running(False)
+        self._attributes_shown = False
 
     def _paused(self, paused: bool) -> None:
         self.pause.setText("Resume" if paused else "Pause")
+        if self.pause.isVisibleTo(self):  # said at once: no progress comes while paused
+            self.label.setText(self.label.text().removesuffix(" (paused)") + (" (paused)" if paused else ""))
         self.pauseToggled.emit(paused)
 
     def set_running(self, running: bool) -> None:
@@ -60,6 +64,24 @@ class ScanStatus(QWidget):
             f"{verb}: {count(s.scanned, 'new photo')}, {count(s.faces, 'face')}, {s.unchanged} unchanged{failed} "
             f"({s.seconds:.0f} s)"
         )
+
+    def show_attributes(self, p: AttributeProgress) -> None:
+        """The second pass's own progress, with the same Pause and Cancel."""
+        self.set_running(True)
+        self.bar.setMaximum(max(1, p.total))
+        self.bar.setValue(p.done)
+        self.label.setText(p.message + (" (paused)" if self.pause.isChecked() else ""))
+        self._attributes_shown = True
+
+    def show_attributes_done(self, s: AttributeSummary) -> None:
+        if not self._attributes_shown:
+            return  # nothing was waiting: the scan's summary stays
+        self._attributes_shown = False
+        self.set_running(False)
+        if s.cancelled:
+            self.label.setText(f"Finding attributes stopped after {count(s.done, 'face')}; the rest continue later")
+        else:
+            self.label.setText(f"Attributes found for {count(s.done, 'face')} ({s.seconds:.0f} s)")
 
 
 class MessageArea(QWidget):

@@ -8,6 +8,12 @@ import pytest
 from PySide6.QtCore import QSettings
 
 
+def settle(win) -> None:
+    """Wait for the writer to end after closing: an attribute batch still in the models' hands when
+    the test process exits aborts it (the app itself leaves with os._exit, see app.leave)."""
+    assert win.library.close(120), "the library's writer did not stop"
+
+
 @pytest.fixture
 def window(qtbot, config, pipeline, tmp_path):
     from faceorg.ui.main_window import MainWindow
@@ -19,6 +25,7 @@ def window(qtbot, config, pipeline, tmp_path):
     win.show()
     yield win
     win.close()
+    settle(win)
 
 
 @pytest.fixture
@@ -35,3 +42,4 @@ def library_window(qtbot, people_library, session_config, pipeline, tmp_path):
     win.show()
     yield win
     win.close()
+    settle(win)
