@@ -92,7 +92,3 @@ class Writer:
         self._queue.put(None)
         self._thread.join(timeout)
         return not self._thread.is_alive()
-
-    @property
-    def is_writer_thread(self) -> bool:
-        return threading.current_thread() is self._thread

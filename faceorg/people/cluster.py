@@ -85,15 +85,6 @@ class Constraints:
     def none(cls, n: int) -> Constraints:
         return cls(np.arange(n), np.full(n, -1), np.zeros(n, dtype=bool))
 
-    def subset(self, rows: np.ndarray) -> Constraints:
-        where = {int(r): k for k, r in enumerate(rows)}
-        return Constraints(
-            self.photo[rows],
-            self.anchor[rows],
-            self.weak[rows],
-            [(where[r], p) for r, p in self.rejected if r in where],
-        )
-
 
 def same_person_graph(vectors: np.ndarray, params: ClusterParams):
     """Sparse graph linking every two faces closer than the link distance.

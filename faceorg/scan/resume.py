@@ -35,10 +35,6 @@ class Resumed:
     previews: int = 0
     temp_files: int = 0
 
-    @property
-    def anything(self) -> bool:
-        return bool(self.grouped or self.previews or self.temp_files)
-
 
 def mark_grouping(conn: sqlite3.Connection, face_ids: list[int]) -> None:
     """Inside the photo's transaction: these faces still have to be grouped."""
