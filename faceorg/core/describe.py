@@ -42,4 +42,13 @@ def face_facts(face: FaceRecord, calibration: dict | None = None) -> list[tuple[
     for name, p in sorted(face.attributes.items()):
         if name != "Male":  # the gender line says it
             facts.append((name.replace("_", " "), f"{'yes' if p >= 0.5 else 'no'} ({p:.0%})"))
+    if face.pose:
+        facts.append(("Head pose", pose_fact(face.pose)))
     return facts
+
+
+def pose_fact(pose: dict[str, float]) -> str:
+    """'yaw +12° (turned to the photo's right), pitch -3°, roll +2°' (signs: vision.mesh_measures.head_pose)."""
+    yaw = pose["yaw"]
+    side = "right" if yaw >= 0 else "left"
+    return f"yaw {yaw:+.0f}° (turned to the photo's {side}), pitch {pose['pitch']:+.0f}°, roll {pose['roll']:+.0f}°"

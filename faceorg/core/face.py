@@ -50,3 +50,5 @@ class FaceRecord:
     male: float | None = None
     attributes: dict[str, float] = field(default_factory=dict)
     quality: dict[str, float] = field(default_factory=dict)
+    pose: dict[str, float] = field(default_factory=dict)
+    """Head yaw / pitch / roll in degrees (core.attributes.POSE_NAMES), once the mesh has seen the face."""

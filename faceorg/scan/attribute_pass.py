@@ -55,11 +55,16 @@ class AttributePass:
     def model(self):
         if self._model is None:
             from faceorg.vision.device import resolve_device
+            from faceorg.vision.mesh_analyzer import MeshAttributes
             from faceorg.vision.parsing_analyzer import AttributeModels, ParsingAttributes, SwinFaceAttributes
             from faceorg.vision.swinface import imported
 
             device = resolve_device(self.config.device)
-            models: list[ParsingAttributes | SwinFaceAttributes] = [ParsingAttributes(device)]
+            # later models win where two speak: the mesh's mouth over the parsing's, SwinFace over both
+            models: list[ParsingAttributes | MeshAttributes | SwinFaceAttributes] = [
+                ParsingAttributes(device),
+                MeshAttributes(device),
+            ]
             if imported(self.config.user_models_dir):
                 models.append(SwinFaceAttributes(self.config.user_models_dir, device))
             self._model = AttributeModels(models)

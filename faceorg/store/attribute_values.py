@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from faceorg.core.attributes import POSE_NAMES
 from faceorg.core.face import Box
 from faceorg.store.codec import from_json
 
@@ -50,11 +51,17 @@ def pending(conn: sqlite3.Connection, model: str, limit: int) -> list[PendingFac
 def store(conn: sqlite3.Connection, face_id: int, model: str, values: dict[str, float]) -> None:
     """The face's values from `model` replace any earlier ones of the same names; the face is marked seen.
 
+    Head pose (the `POSE_NAMES` among the values, in degrees) goes to its own table, not among the probabilities.
+
     A face forgotten meanwhile (its row wiped) gets nothing: what the user asked to forget stays gone.
     """
     row = conn.execute("SELECT forgotten FROM faces WHERE id = ?", (face_id,)).fetchone()
     if row is None or row[0]:
         return
+    values = dict(values)
+    pose = [values.pop(name) for name in POSE_NAMES if name in values]
+    if len(pose) == len(POSE_NAMES):
+        conn.execute("INSERT OR REPLACE INTO face_pose VALUES (?, ?, ?, ?, ?)", (face_id, *map(float, pose), model))
     conn.executemany("DELETE FROM face_attributes WHERE face_id = ? AND name = ?", [(face_id, n) for n in values])
     conn.executemany(
         "INSERT INTO face_attributes(face_id, name, p, model) VALUES (?, ?, ?, ?)",

@@ -64,7 +64,7 @@ def replace_faces(conn: sqlite3.Connection, photo_id: int, faces: Iterable[FaceR
     return [_insert_one(conn, photo_id, face) for face in faces]
 
 
-def _record(row: sqlite3.Row, attributes: dict[str, float]) -> FaceRecord:
+def _record(row: sqlite3.Row, attributes: dict[str, float], pose: dict[str, float] | None = None) -> FaceRecord:
     return FaceRecord(
         box=Box(row["x1"], row["y1"], row["x2"], row["y2"]),
         score=row["score"],
@@ -76,6 +76,7 @@ def _record(row: sqlite3.Row, attributes: dict[str, float]) -> FaceRecord:
         male=row["male"],
         attributes=attributes,
         quality=from_json(row["quality"], {}),
+        pose=pose or {},
     )
 
 
@@ -86,14 +87,21 @@ def _attributes_of(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, d
     return found
 
 
+def _poses_of(conn: sqlite3.Connection, face_ids: list[int]) -> dict[int, dict[str, float]]:
+    sql = "SELECT face_id, yaw, pitch, roll FROM face_pose WHERE face_id IN ({marks})"
+    return {
+        r["face_id"]: {"yaw": r["yaw"], "pitch": r["pitch"], "roll": r["roll"]} for r in rows_in(conn, sql, face_ids)
+    }
+
+
 def load(conn: sqlite3.Connection, face_ids: list[int]) -> list[StoredFace]:
     """Faces by id, in the order asked."""
     rows: dict[int, sqlite3.Row] = {}
     for row in rows_in(conn, "SELECT * FROM faces WHERE id IN ({marks})", face_ids):
         rows[row["id"]] = row
     present = [i for i in face_ids if i in rows]
-    attributes = _attributes_of(conn, present)
-    return [StoredFace(i, rows[i]["photo_id"], _record(rows[i], attributes[i])) for i in present]
+    attributes, poses = _attributes_of(conn, present), _poses_of(conn, present)
+    return [StoredFace(i, rows[i]["photo_id"], _record(rows[i], attributes[i], poses.get(i))) for i in present]
 
 
 def of_photo(conn: sqlite3.Connection, photo_id: int) -> list[StoredFace]:
@@ -121,4 +129,5 @@ def wipe_biometrics(conn: sqlite3.Connection, face_ids: list[int]) -> None:
         [(f,) for f in face_ids],
     )
     conn.executemany("DELETE FROM face_attributes WHERE face_id = ?", [(f,) for f in face_ids])
+    conn.executemany("DELETE FROM face_pose WHERE face_id = ?", [(f,) for f in face_ids])
     conn.executemany("DELETE FROM rejections WHERE face_id = ?", [(f,) for f in face_ids])

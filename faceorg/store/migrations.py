@@ -130,6 +130,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE IF NOT EXISTS excluded_folders (path TEXT PRIMARY KEY, added_at REAL NOT NULL) WITHOUT ROWID;
     """,
+    # 9 (issue 15): head pose in degrees from the face mesh, and the model that measured it.
+    """
+    CREATE TABLE IF NOT EXISTS face_pose (
+        face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE,
+        yaw REAL NOT NULL,
+        pitch REAL NOT NULL,
+        roll REAL NOT NULL,
+        model TEXT NOT NULL
+    );
+    """,
 )
 
 LATEST = len(MIGRATIONS)

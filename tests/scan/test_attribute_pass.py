@@ -87,3 +87,18 @@ def test_a_face_forgotten_before_its_attributes_arrive_gets_none(library, config
         attribute_values.store(conn, face_id, job.model.version, {"Eyeglasses": 0.9})
     assert conn.execute("SELECT COUNT(*) FROM face_attributes WHERE face_id = ?", (face_id,)).fetchone()[0] == 0
     assert all(f.face_id != face_id for f in attribute_values.pending(conn, job.model.version, 100))
+
+
+def test_the_pass_stores_the_mesh_values_and_the_head_pose_with_their_model(library, config):
+    conn = library
+    job = AttributePass(conn, config)
+    job.run()
+    closed, looking = _values(conn, "Eyes_Closed"), _values(conn, "Looking_At_Camera")
+    assert set(closed) == set(looking) == {GLASSES, BALD}
+    assert all(p < 0.5 for p, _ in closed.values())  # both portraits have their eyes open
+    assert all(p > 0.5 for p, _ in looking.values())  # and face the camera
+    poses = conn.execute("SELECT face_id, yaw, pitch, roll, model FROM face_pose").fetchall()
+    assert len(poses) == conn.execute("SELECT COUNT(*) FROM faces").fetchone()[0]
+    assert all(abs(yaw) < 30 and abs(roll) < 30 and model == job.model.version for _, yaw, _, roll, model in poses)
+    stored = face_repo.load(conn, [poses[0][0]])[0].record
+    assert set(stored.pose) == {"yaw", "pitch", "roll"} and "yaw" not in stored.attributes

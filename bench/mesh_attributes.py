@@ -1,0 +1,124 @@
+"""AUC, positives and precision/recall at p >= 0.5 of the mesh attributes; head pose on the shared photos.
+
+    python bench/mesh_features.py          # run the mesh once (cached under /work/data/attributes)
+    python bench/mesh_attributes.py [--fit]
+
+Same photos, split and logistic fit as bench/attributes.py (which see). `--fit` fits each
+curve on the fit half and prints the RULES for faceorg/vision/mesh_attributes.py; without
+it the shipped rules are measured. Mouth_Slightly_Open is also scored from the face parsing
+(the shipped parsing curve, /work/data/attributes/features_512_2.jsonl) on the same check
+photos, so the two can be compared. Also prints the median pitch of the deepface portraits
+(the zero of `mesh_measures.PITCH_ZERO`) and the spread of yaw/pitch/roll.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+DATA = Path("/work/data/attributes")
+
+from attributes import auc, fit_logistic, labels, stratified  # noqa: E402
+
+
+def eye_labels() -> dict[str, int]:
+    with (REPO / "bench" / "eye_labels.csv").open(newline="") as handle:
+        return {row["file"]: int(row["Eyes_Closed"]) for row in csv.DictReader(handle) if row["Eyes_Closed"] != ""}
+
+
+def mesh_rows() -> dict[str, dict]:
+    from faceorg.vision import mesh_attributes
+
+    rows = {}
+    for line in (DATA / "mesh.jsonl").open():
+        r = json.loads(line)
+        r["eye_open"], r["mouth_open"] = (r["eye_r"] + r["eye_l"]) / 2, r["mouth"]
+        r["turned"] = float(np.hypot(r["yaw"], r["pitch"] - 0))
+        rows[r["file"]] = r
+    assert set(mesh_attributes.RULES) <= {"Eyes_Closed", "Mouth_Slightly_Open"}
+    return rows
+
+
+def parsing_scores() -> dict[str, float]:
+    from faceorg.vision import parsing_attributes as pa
+
+    path = DATA / "features_512_2.jsonl"
+    if not path.exists():
+        return {}
+    found = {}
+    for line in path.open():
+        row = json.loads(line)
+        found[row["file"]] = pa.RULES["Mouth_Slightly_Open"].probability(pa.derived_features(row["features"]))
+    return found
+
+
+def report(name: str, rule, rows: dict, truth: dict[str, int], fit: bool, parsing: dict[str, float]):
+    from faceorg.vision.parsing_attributes import Rule
+
+    files = sorted(f for f in truth if f in rows)
+    split = stratified(files, lambda f: truth[f])
+    x = {s: np.array([rule.x(rows[f]) for f in split[s]]) for s in split}
+    y = {s: np.array([truth[f] for f in split[s]]) for s in split}
+    if fit:
+        rule = Rule(rule.feature, rule.log, *fit_logistic(x["fit"], y["fit"]))
+    p = {s: 1 / (1 + np.exp(-(rule.a * x[s] + rule.b))) for s in split}
+    chosen = p["check"] >= 0.5
+    tp = int((chosen & (y["check"] == 1)).sum())
+    precision = tp / chosen.sum() if chosen.sum() else float("nan")
+    recall = tp / max(1, int(y["check"].sum()))
+    print(
+        f"{name:20s} fit AUC {auc(p['fit'], y['fit']):.3f} ({int(y['fit'].sum())} pos) | check AUC "
+        f"{auc(p['check'], y['check']):.3f} ({int(y['check'].sum())} pos of {len(y['check'])}) "
+        f"precision {precision:.2f} recall {recall:.2f} at p >= 0.5"
+    )
+    both = [f for f in split["check"] if f in parsing]
+    if name == "Mouth_Slightly_Open" and both:
+        yb = np.array([truth[f] for f in both])
+        mesh_p = 1 / (1 + np.exp(-(rule.a * np.array([rule.x(rows[f]) for f in both]) + rule.b)))
+        print(
+            f"{'':20s} same {len(both)} check photos ({int(yb.sum())} pos): mesh AUC {auc(mesh_p, yb):.3f}, "
+            f"parsing AUC {auc(np.array([parsing[f] for f in both]), yb):.3f}"
+        )
+    return rule
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fit", action="store_true")
+    args = parser.parse_args()
+
+    from faceorg.vision import mesh_attributes
+
+    rows = mesh_rows()
+    mouth = {f: v["Mouth_Slightly_Open"] for f, v in labels().items() if "Mouth_Slightly_Open" in v}
+    truths = {"Eyes_Closed": eye_labels(), "Mouth_Slightly_Open": mouth}
+    fitted = {}
+    parsing = parsing_scores()
+    for name, rule in mesh_attributes.RULES.items():
+        fitted[name] = report(name, rule, rows, truths[name], args.fit, parsing)
+    deep = [r for f, r in rows.items() if f.startswith("deepface/")]
+    lfw = [r for f, r in rows.items() if f.startswith("lfw_tune/")]
+    for label, group in (("deepface", deep), ("LFW", lfw)):
+        pose = np.array([[r["yaw"], r["pitch"], r["roll"]] for r in group])
+        print(
+            f"pose {label} ({len(group)} faces): median yaw/pitch/roll {np.median(pose, 0).round(1)}, "
+            f"|yaw| 90th percentile {np.percentile(np.abs(pose[:, 0]), 90):.1f}"
+        )
+    if args.fit:
+        print("\nRULES = {")
+        for name, r in fitted.items():
+            print(f'    "{name}": Rule("{r.feature}", {r.log}, {r.a:.4f}, {r.b:.4f}),')
+        print("}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

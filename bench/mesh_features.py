@@ -1,0 +1,95 @@
+"""Run the face mesh on the largest face of every shared photo and cache its measures (for bench/mesh_attributes.py).
+
+    python bench/mesh_features.py [--limit N]
+
+Photos: ../shared/faces/deepface and ../shared/faces/lfw_tune (the photos of
+bench/attribute_features.py). Writes /work/data/attributes/mesh.jsonl (one line per photo:
+file, eye openness right/left, mouth openness, yaw/pitch/roll, face presence) and a 96 px
+eye strip per photo under /work/data/attributes/eyes/ (what the Eyes_Closed labels in
+bench/attribute_labels.csv were read from). Prints the mesh's ms per face (crop + net +
+measures, one face at a time, one thread). Resumable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+FACES = REPO.parent / "shared" / "faces"
+OUT = Path("/work/data/attributes")
+
+
+def photos() -> list[Path]:
+    return sorted((FACES / "deepface").glob("*.jpg")) + sorted((FACES / "lfw_tune").glob("*.jpg"))
+
+
+def eye_strip(image, marks):
+    """The band of the photo around both eyes, 192 x 48, for labelling by eye."""
+    from PIL import Image
+
+    xs, ys = marks[[33, 133, 263, 362], 0], marks[[33, 133, 263, 362], 1]
+    w = xs.max() - xs.min()
+    cx, cy = (xs.max() + xs.min()) / 2, ys.mean()
+    box = (cx - 0.75 * w, cy - 0.19 * w, cx + 0.75 * w, cy + 0.19 * w)
+    band = Image.fromarray(image).crop(tuple(int(round(v)) for v in box))  # outside the photo: black
+    return band.resize((192, 48), Image.Resampling.BILINEAR)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=0)
+    args = parser.parse_args()
+
+    import torch
+
+    from faceorg.config import default_config
+    from faceorg.core.face import Box
+    from faceorg.vision import face_mesh, mesh_measures
+    from faceorg.vision.nets.face_mesh import load_face_mesh
+    from faceorg.vision.pipeline import FacePipeline
+    from faceorg.vision.weights import locate
+
+    torch.set_num_threads(1)
+    (OUT / "eyes").mkdir(parents=True, exist_ok=True)
+    target = OUT / "mesh.jsonl"
+    done = {json.loads(line)["file"] for line in target.open()} if target.exists() else set()
+    config = default_config().with_overrides(
+        db_path=OUT / "x.db", cache_dir=OUT / "cache", models_dir=OUT / "m", device="cpu"
+    )
+    pipe = FacePipeline(config, analyzer_names=[])
+    model = load_face_mesh(locate(face_mesh.MESH_MODEL))
+    todo = [p for p in photos() if f"{p.parent.name}/{p.name}" not in done]
+    todo = todo[: args.limit] if args.limit else todo
+    spent, measured = 0.0, 0
+    with target.open("a") as sink:
+        for path in todo:
+            decoded = pipe.decode(path)
+            records = pipe.detect(decoded).records
+            if not records:
+                continue
+            rec = max(records, key=lambda r: r.box.width * r.box.height)
+            s = decoded.scale
+            box = Box(*(v * s for v in rec.box.as_list()))
+            started = time.perf_counter()
+            crop = face_mesh.crop(decoded.image, box, [(x * s, y * s) for x, y in rec.landmarks])
+            marks, presence = face_mesh.run(model, [crop])
+            right, left = mesh_measures.eye_openness(marks[0])
+            yaw, pitch, roll = mesh_measures.head_pose(marks[0])
+            mouth = mesh_measures.mouth_openness(marks[0])
+            spent += time.perf_counter() - started
+            measured += 1
+            name = f"{path.parent.name}/{path.name}"
+            row = dict(file=name, eye_r=right, eye_l=left, mouth=mouth, yaw=yaw, pitch=pitch, roll=roll)
+            sink.write(json.dumps(row | {"presence": float(presence[0])}) + "\n")
+            eye_strip(decoded.image, marks[0]).save(OUT / "eyes" / name.replace("/", "__"))
+    print(f"done: {measured} faces, {1000 * spent / max(1, measured):.1f} ms per face (crop + mesh + measures)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
