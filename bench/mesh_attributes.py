@@ -7,8 +7,11 @@ Same photos, split and logistic fit as bench/attributes.py (which see). `--fit` 
 curve on the fit half and prints the RULES for faceorg/vision/mesh_attributes.py; without
 it the shipped rules are measured. Mouth_Slightly_Open is also scored from the face parsing
 (the shipped parsing curve, /work/data/attributes/features_512_2.jsonl) on the same check
-photos, so the two can be compared. Also prints the median pitch of the deepface portraits
-(the zero of `mesh_measures.PITCH_ZERO`) and the spread of yaw/pitch/roll.
+photos, so the two can be compared. Looking_At_Camera (a pose threshold, nothing fitted) is
+measured on bench/pose_labels.csv: the 50 most turned of the shared faces and 30 others drawn
+at random, labelled by eye (facing the camera or not; the labeller saw the angles). Also prints
+the median yaw/pitch/roll per set (pitch after `mesh_measures.PITCH_ZERO`, the raw median),
+and how many labelled subjects a "turned away" rule on the mesh's yaw would set aside.
 """
 
 from __future__ import annotations
@@ -34,14 +37,36 @@ def eye_labels() -> dict[str, int]:
         return {row["file"]: int(row["Eyes_Closed"]) for row in csv.DictReader(handle) if row["Eyes_Closed"] != ""}
 
 
-def mesh_rows() -> dict[str, dict]:
+def pose_labels() -> dict[str, int]:
+    with (REPO / "bench" / "pose_labels.csv").open(newline="") as handle:
+        return {row["file"]: int(row["Looking_At_Camera"]) for row in csv.DictReader(handle)}
+
+
+def facing_report(rows: dict) -> None:
+    """The shipped pose threshold (not fitted) on the faces labelled by eye."""
     from faceorg.vision import mesh_attributes
+
+    truth = pose_labels()
+    files = sorted(f for f in truth if f in rows)
+    y = np.array([truth[f] for f in files])
+    p = np.array([mesh_attributes.facing(rows[f]["turned"]) for f in files])
+    chosen = p >= 0.5
+    tp = int((chosen & (y == 1)).sum())
+    print(
+        f"{'Looking_At_Camera':20s} AUC {auc(p, y):.3f} ({int(y.sum())} pos of {len(y)}) precision "
+        f"{tp / max(1, chosen.sum()):.2f} recall {tp / max(1, y.sum()):.2f} at p >= 0.5 ({int(chosen.sum())} returned)"
+    )
+
+
+def mesh_rows() -> dict[str, dict]:
+    from faceorg.vision import mesh_attributes, mesh_measures
 
     rows = {}
     for line in (DATA / "mesh.jsonl").open():
         r = json.loads(line)
         r["eye_open"], r["mouth_open"] = (r["eye_r"] + r["eye_l"]) / 2, r["mouth"]
-        r["turned"] = float(np.hypot(r["yaw"], r["pitch"] - 0))
+        r["pitch"] -= mesh_measures.PITCH_ZERO - r.get("pitch_zero", 0.0)  # cached before PITCH_ZERO was set
+        r["turned"] = float(np.hypot(r["yaw"], r["pitch"]))
         rows[r["file"]] = r
     assert set(mesh_attributes.RULES) <= {"Eyes_Closed", "Mouth_Slightly_Open"}
     return rows
@@ -104,6 +129,7 @@ def main() -> int:
     parsing = parsing_scores()
     for name, rule in mesh_attributes.RULES.items():
         fitted[name] = report(name, rule, rows, truths[name], args.fit, parsing)
+    facing_report(rows)
     deep = [r for f, r in rows.items() if f.startswith("deepface/")]
     lfw = [r for f, r in rows.items() if f.startswith("lfw_tune/")]
     for label, group in (("deepface", deep), ("LFW", lfw)):
@@ -112,6 +138,12 @@ def main() -> int:
             f"pose {label} ({len(group)} faces): median yaw/pitch/roll {np.median(pose, 0).round(1)}, "
             f"|yaw| 90th percentile {np.percentile(np.abs(pose[:, 0]), 90):.1f}"
         )
+    turned = np.abs([r["yaw"] for r in rows.values()])
+    print(
+        f"'turned away' by mesh yaw: of {len(turned)} labelled subjects (largest face, all real) a rule would set "
+        + ", ".join(f"{int((turned > t).sum())} aside at |yaw| > {t}" for t in (30, 35, 40))
+        + f"; largest |yaw| {turned.max():.1f}"
+    )
     if args.fit:
         print("\nRULES = {")
         for name, r in fitted.items():

@@ -85,7 +85,8 @@ def main() -> int:
             measured += 1
             name = f"{path.parent.name}/{path.name}"
             row = dict(file=name, eye_r=right, eye_l=left, mouth=mouth, yaw=yaw, pitch=pitch, roll=roll)
-            sink.write(json.dumps(row | {"presence": float(presence[0])}) + "\n")
+            row |= {"presence": float(presence[0]), "pitch_zero": mesh_measures.PITCH_ZERO}
+            sink.write(json.dumps(row) + "\n")
             eye_strip(decoded.image, marks[0]).save(OUT / "eyes" / name.replace("/", "__"))
     print(f"done: {measured} faces, {1000 * spent / max(1, measured):.1f} ms per face (crop + mesh + measures)")
     return 0

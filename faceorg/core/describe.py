@@ -48,7 +48,5 @@ def face_facts(face: FaceRecord, calibration: dict | None = None) -> list[tuple[
 
 
 def pose_fact(pose: dict[str, float]) -> str:
-    """'yaw +12° (turned to the photo's right), pitch -3°, roll +2°' (signs: vision.mesh_measures.head_pose)."""
-    yaw = pose["yaw"]
-    side = "right" if yaw >= 0 else "left"
-    return f"yaw {yaw:+.0f}° (turned to the photo's {side}), pitch {pose['pitch']:+.0f}°, roll {pose['roll']:+.0f}°"
+    """'yaw +12°, pitch -3°, roll +2°': yaw > 0 turned to the photo's right, pitch > 0 up, roll > 0 clockwise."""
+    return f"yaw {pose['yaw']:+.0f}°, pitch {pose['pitch']:+.0f}°, roll {pose['roll']:+.0f}°"

@@ -38,15 +38,15 @@ def eye_openness(marks: np.ndarray) -> tuple[float, float]:
 
 def _eye(marks: np.ndarray, eye) -> float:
     outer, inner, pairs = eye
-    width = np.linalg.norm(marks[outer, :2] - marks[inner, :2])
+    width = float(np.linalg.norm(marks[outer, :2] - marks[inner, :2]))
     gaps = [np.linalg.norm(marks[a, :2] - marks[b, :2]) for a, b in pairs]
     return float(np.mean(gaps) / max(width, 1e-6))
 
 
 def mouth_openness(marks: np.ndarray) -> float:
     """Inner-lip gap over mouth width: 0 for closed lips."""
-    width = np.linalg.norm(marks[MOUTH_CORNERS[0], :2] - marks[MOUTH_CORNERS[1], :2])
-    return float(np.linalg.norm(marks[INNER_LIPS[0], :2] - marks[INNER_LIPS[1], :2]) / max(width, 1e-6))
+    width = float(np.linalg.norm(marks[MOUTH_CORNERS[0], :2] - marks[MOUTH_CORNERS[1], :2]))
+    return float(np.linalg.norm(marks[INNER_LIPS[0], :2] - marks[INNER_LIPS[1], :2])) / max(width, 1e-6)
 
 
 def head_pose(marks: np.ndarray) -> tuple[float, float, float]:

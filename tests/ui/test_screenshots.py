@@ -109,3 +109,31 @@ def test_empty_screen(window, qtbot, shots):
     image = save(window, qtbot, shots / "empty.png")
     assert window.empty.isVisible() and not window.photos.isVisible()
     assert distinct_colours(image) > 2, "the empty screen is not a blank image"
+
+
+@pytest.fixture
+def meshed(people_library, session_config):
+    """The deepface library after the face mesh's part of the background attribute pass."""
+    from faceorg.scan.attribute_pass import AttributePass
+    from faceorg.vision.mesh_analyzer import MeshAttributes
+
+    AttributePass(people_library, session_config, MeshAttributes("cpu")).run()
+    return people_library
+
+
+def test_looking_at_the_camera_filter_and_head_pose_in_the_viewer(meshed, library_window, qtbot, shots):
+    win = library_window
+    toggles = win.photos.filter_bar.attribute_toggles
+    qtbot.waitUntil(lambda: "Looking_At_Camera" in toggles, timeout=10_000)
+    assert "Eyes_Closed" not in toggles  # computed, but its filter precision was not measured high enough
+    all_photos = win.photos.model.rowCount()
+    toggles["Looking_At_Camera"].set_state(True)
+    expected = FaceIndex.load(meshed).photos(win.photos.filter_bar.current())
+    qtbot.waitUntil(lambda: win.photos.model.rowCount() == len(expected), timeout=10_000)
+    assert 0 < len(expected) <= all_photos
+    save(win, qtbot, shots / "filter-looking-at-camera.png")
+    win.open_photo(win.photos.model.index(0))
+    qtbot.waitUntil(lambda: len(win.viewer.canvas.faces) > 0 and bool(win.viewer.details), timeout=10_000)
+    win.viewer.canvas.set_active(0)
+    save(win, qtbot, shots / "viewer-head-pose.png")
+    assert "Head pose" in win.viewer.info.text() and "Looking At Camera" in win.viewer.info.text()

@@ -31,7 +31,10 @@ def _graph_like(convert) -> dict:
         if prefix.endswith("act"):
             found[layer] = ("PRELU", [state[f"{prefix}.weight"].reshape(1, 1, -1)])
         elif prefix.endswith(".dw"):
-            found[layer] = ("DEPTHWISE_CONV_2D", [state[f"{prefix}.weight"].transpose(1, 2, 3, 0), state[f"{prefix}.bias"]])
+            found[layer] = (
+                "DEPTHWISE_CONV_2D",
+                [state[f"{prefix}.weight"].transpose(1, 2, 3, 0), state[f"{prefix}.bias"]],
+            )
         else:
             found[layer] = ("CONV_2D", [state[f"{prefix}.weight"].transpose(0, 2, 3, 1), state[f"{prefix}.bias"]])
     return found
