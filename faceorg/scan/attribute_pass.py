@@ -21,7 +21,10 @@ from faceorg.store import attribute_values
 from faceorg.store.db import transaction
 from faceorg.vision.decode import Decoded, DecodeError, decode
 
-FACES_PER_BATCH = 8
+FACES_PER_BATCH = 4
+"""A user's operation (a merge, a rename) waits for the batch in hand: 4 faces of parsing and mesh take
+about 4.5 s on this project's loaded 2-core CPU (8 took 9 s, past the UI tests' 10 s waits); a CPU gains
+nothing from bigger batches (bench/parsing_speed.py, bench/mesh_speed.py)."""
 
 
 @dataclass(frozen=True)
