@@ -50,3 +50,5 @@ class FaceRecord:
     male: float | None = None
     attributes: dict[str, float] = field(default_factory=dict)
     quality: dict[str, float] = field(default_factory=dict)
+    expression_model: str | None = None
+    age_model: str | None = None

@@ -130,6 +130,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE IF NOT EXISTS excluded_folders (path TEXT PRIMARY KEY, added_at REAL NOT NULL) WITHOUT ROWID;
     """,
+    # 11 (issue 15; the lead places it after 9 and 10): which model made a face's expression and age when
+    # it is not the scan's own (NULL: the photo's model set), so SwinFace's values say they are SwinFace's.
+    """
+    ALTER TABLE faces ADD COLUMN expression_model TEXT;
+    ALTER TABLE faces ADD COLUMN age_model TEXT;
+    """,
 )
 
 LATEST = len(MIGRATIONS)
