@@ -6,6 +6,10 @@ centre (hair and hats sit above), resized to `INPUT_SIZE`, looks like that. 256 
 costs about a quarter of the CPU time (bench/parsing_speed.py) but throws most of the signal away
 (`bench/attributes.py --compare 256`, 230 labelled photos, check AUC at 512 vs 256:
 Eyeglasses 0.90 vs 0.52, Wearing_Hat 0.98 vs 0.73, Bald 0.97 vs 0.70, mouth open 0.75 vs 0.53).
+384 px keeps little of the saving on a CPU and loses glasses (`bench/attributes.py --recompute --compare
+384`, 517 photos in four sets, pooled leave-one-set-out check AUC at 512 vs 384: Eyeglasses 0.79 vs
+0.66, Wearing_Hat 0.95 vs 0.87, Bald 0.96 vs 0.90, mouth open 0.77 vs 0.75, Black_Hair 0.89 vs 0.87,
+Blond_Hair 0.92 vs 0.92), so the input stays 512.
 
 `features` turns a label map into the numbers the attribute calibration reads: the share
 of each class in the face's region (normalised by the face box area, so a share does not
