@@ -1,21 +1,22 @@
-"""Per-attribute AUC, positives, and precision/recall at the default threshold of the parsing attributes.
+"""Per-attribute AUC, positives, and precision/recall at the default threshold of the parsing attributes,
+each set checked by curves fitted on the other sets only.
 
-    python bench/attribute_features.py            # parse the photos once (cached under /work/data/attributes)
-    python bench/attributes.py [--fit] [--size 512 --scale 2.0]
+    python bench/attribute_features.py [--set S] --out DATA   # parse each set once (label maps kept)
+    python bench/attributes.py [--data DATA] [--fit] [--recompute] [--size 512 --scale 2.0] [--compare 384]
 
-Photos: the largest face of ../shared/faces/deepface (colour, 61 single-person photos) and
-../shared/faces/lfw_tune t0001-t0224 (LFW, grey and slightly rotated); 285 labelled, 230 of
-them parsed when the shipped curves were fitted (the machine was too loaded to parse more). Labels:
-bench/attribute_labels.csv, read by eye from the photos by the issue-15 engineer (no public
-attribute set with images could be fetched from here); colour attributes are labelled on
-the colour photos only. The split is stratified per
-attribute: its labelled photos, sorted by name, go alternately to the fit and the check
-split, positives and negatives separately, so both get half of the few positives (a split
-by person left the fit split without a single bald head). `--fit` fits each attribute's
-logistic curve (a, b) on the fit split and prints the `RULES` to paste into
-faceorg/vision/parsing_attributes.py; without it the shipped rules are measured.
-`--compare 256` refits every curve at 512 px and at 256 px input on the photos parsed at
-both sizes and prints both check AUCs (what a smaller, 4x cheaper input costs).
+Labelled sets (a photo is keyed `<folder>/<file>` as in the features file):
+- `deepface`: ../shared/faces/deepface, 61 colour portraits, labelled by eye (bench/attribute_labels.csv);
+- `lfw_tune`: ../shared/faces/lfw_tune t0001-t0224, 224 grey LFW photos, by eye (same file; no hair colours);
+- `celeba_test`: 200 CelebA test-partition photos (tools/build_celeba_test_set.py), by eye
+  (bench/celeba_test_labels.csv: Eyeglasses, Wearing_Hat, Bald, Mouth_Slightly_Open, Blond_Hair, Black_Hair);
+- `celeba_sample`: 32 CelebA photos with CelebA's own 40 labels (tools/build_celeba_sample.py).
+For every attribute and every set S, the logistic curve is fitted on the other sets and S is scored
+with it (leave one set out); the table gives each set's check AUC with its positives and the pooled
+check figures (every photo scored by a curve that never saw its set): AUC, precision and recall at
+p >= 0.5. An attribute is offered where the pooled precision is >= 0.8. `--fit` prints the `RULES`
+fitted on every set, to paste into faceorg/vision/parsing_attributes.py. `--recompute` rebuilds the
+features from the kept label maps with today's `parsing.features` (to try a new feature without
+parsing again). `--compare SIZE` prints the pooled check AUC at 512 px and at SIZE px input.
 """
 
 from __future__ import annotations
@@ -31,23 +32,28 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 DATA = Path("/work/data/attributes")
-LABELS = REPO / "bench" / "attribute_labels.csv"
+SET_LABELS = {
+    "deepface": REPO / "bench" / "attribute_labels.csv",
+    "lfw_tune": REPO / "bench" / "attribute_labels.csv",
+    "celeba_test": REPO / "bench" / "celeba_test_labels.csv",
+    "celeba_sample": Path("/work/data/celeba_sample/labels.csv"),
+}
 
 
-def labels() -> dict[str, dict[str, int]]:
-    """file -> {attribute: 0/1} (an attribute left blank for a photo is unlabelled there)."""
-    with LABELS.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {row["file"]: {k: int(v) for k, v in row.items() if k != "file" and v != ""} for row in rows}
-
-
-def stratified(files: list[str], label) -> dict[str, list[str]]:
-    """Alternate fit / check within the positives and within the negatives."""
-    rows: dict[str, list[str]] = {"fit": [], "check": []}
-    for value in (1, 0):
-        for i, f in enumerate(f for f in files if label(f) == value):
-            rows["fit" if i % 2 == 0 else "check"].append(f)
-    return rows
+def labels() -> dict[str, dict[str, dict[str, int]]]:
+    """set -> file -> {attribute: 0/1} (an attribute left blank for a photo is unlabelled there)."""
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    for name, path in SET_LABELS.items():
+        if not path.exists():
+            continue
+        with path.open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        found[name] = {}
+        for row in rows:
+            file = row["file"] if "/" in row["file"] else f"{name}/{row['file']}"
+            if file.split("/")[0] == name:
+                found[name][file] = {k: int(v) for k, v in row.items() if k != "file" and v not in ("", None)}
+    return found
 
 
 def auc(scores: np.ndarray, truth: np.ndarray) -> float:
@@ -74,102 +80,122 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = 10.0) -> tuple[float, 
     return float(w[0]), float(w[1])
 
 
-def load_features(size: int, scale: float) -> dict[str, dict[str, float]]:
+def load_features(data: Path, size: int, scale: float, recompute: bool = False) -> dict[str, dict[str, float]]:
     from faceorg.vision import parsing_attributes as pa
 
+    if recompute:
+        from faceorg.vision import parsing
+
+        found = {}
+        for path in sorted((data / f"maps_{size}_{scale:g}").glob("*.npz")):
+            kept = np.load(path)
+            file = path.stem.replace("__", "/", 1) + ".jpg"
+            found[file] = pa.derived_features(parsing.features(kept["labels"], kept["crop"], scale))
+        return found
     found = {}
-    for line in (DATA / f"features_{size}_{scale:g}.jsonl").open():
+    for line in (data / f"features_{size}_{scale:g}.jsonl").open():
         row = json.loads(line)
         found[row["file"]] = pa.derived_features(row["features"])
     return found
 
 
-def check_auc(feats: dict, rows: dict, truth: dict, name: str) -> float:
-    """Fit the attribute's curve on the fit rows and return its AUC on the check rows."""
+def samples(feats: dict, truth: dict, name: str, feature: str, log: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """set -> (x, y) of the set's parsed photos labelled for `name`."""
     from faceorg.vision import parsing_attributes as pa
 
-    rule = pa.Rule(*pa.FEATURE_OF[name], 1.0, 0.0)
-    x = {s: np.array([rule.x(feats[f]) for f in rows[s]]) for s in rows}
-    y = {s: np.array([truth[f][name] for f in rows[s]]) for s in rows}
-    if y["fit"].sum() == 0:
-        return float("nan")
-    a, b = fit_logistic(x["fit"], y["fit"])
-    return auc(1 / (1 + np.exp(-(a * x["check"] + b))), y["check"])
+    rule = pa.Rule(feature, log, 1.0, 0.0)
+    out = {}
+    for set_name, files in truth.items():
+        rows = [(rule.x(feats[f]), lab[name]) for f, lab in files.items() if f in feats and name in lab]
+        if rows:
+            out[set_name] = (np.array([r[0] for r in rows]), np.array([r[1] for r in rows]))
+    return out
 
 
-def compare(size: int, scale: float) -> int:
-    from faceorg.vision import parsing_attributes as pa
-
-    big, small, truth = load_features(512, scale), load_features(size, scale), labels()
-    files = sorted(f for f in truth if f in big and f in small)
-    print(f"{len(files)} labelled photos parsed at both 512 and {size} px")
-    for name in pa.FEATURE_OF:
-        labelled = [f for f in files if name in truth[f]]
-        if not labelled:
+def held_out(data: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+    """set -> probabilities from the curve fitted on every other set (sets whose rest has no positive are left out)."""
+    out = {}
+    for held in data:
+        rest = [s for s in data if s != held]
+        x = np.concatenate([data[s][0] for s in rest]) if rest else np.array([])
+        y = np.concatenate([data[s][1] for s in rest]) if rest else np.array([])
+        if y.sum() == 0 or y.sum() == len(y):
             continue
-        rows = stratified(labelled, lambda f, name=name: truth[f][name])
-        positives = sum(truth[f][name] for f in rows["check"])
+        a, b = fit_logistic(x, y)
+        out[held] = 1 / (1 + np.exp(-np.clip(a * data[held][0] + b, -40, 40)))
+    return out
+
+
+def report(feats: dict, truth: dict, names: dict[str, tuple[str, bool]]) -> dict[str, tuple[float, float, float, int]]:
+    """Print the table; returns name -> (pooled AUC, precision, recall, positives)."""
+    order = list(SET_LABELS)
+    print(f"{'attribute':20s} " + " ".join(f"{s[:13]:>13s}" for s in order) + "   pooled AUC  pos  prec  rec  offered")
+    result = {}
+    for name, (feature, log) in names.items():
+        data = samples(feats, truth, name, feature, log)
+        probs = held_out(data)
+        if not probs:
+            continue
+        cells = []
+        for s in order:
+            if s in probs:
+                cells.append(f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})")
+            else:
+                cells.append(f"{'-':>13s}")
+        p = np.concatenate([probs[s] for s in probs])
+        y = np.concatenate([data[s][1] for s in probs])
+        chosen = p >= 0.5
+        tp = int((chosen & (y == 1)).sum())
+        precision = tp / chosen.sum() if chosen.sum() else float("nan")
+        recall = tp / y.sum() if y.sum() else float("nan")
+        pooled = auc(p, y)
+        result[name] = (pooled, precision, recall, int(y.sum()))
+        offered = "yes" if precision >= 0.8 else "no"
         print(
-            f"{name:22s} check AUC at 512: {check_auc(big, rows, truth, name):.3f}   "
-            f"at {size}: {check_auc(small, rows, truth, name):.3f}   ({positives} positives)"
+            f"{name:20s} "
+            + " ".join(cells)
+            + f"   {pooled:10.3f} {int(y.sum()):4d} {precision:5.2f} {recall:4.2f}  {offered}"
         )
-    return 0
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--fit", action="store_true")
+    parser.add_argument("--recompute", action="store_true", help="features from the kept label maps")
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--scale", type=float, default=2.0)
-    parser.add_argument("--compare", type=int, metavar="SIZE", help="check AUC at 512 px against SIZE px input")
+    parser.add_argument("--compare", type=int, metavar="SIZE", help="pooled check AUC at 512 px against SIZE px")
     args = parser.parse_args()
-    if args.compare:
-        return compare(args.compare, args.scale)
 
     from faceorg.vision import parsing_attributes as pa
 
-    feats = {}
-    for line in (DATA / f"features_{args.size}_{args.scale:g}.jsonl").open():
-        row = json.loads(line)
-        feats[row["file"]] = pa.derived_features(row["features"])
     truth = labels()
-    files = sorted(f for f in truth if f in feats)
-    print(f"{len(files)} labelled photos parsed, input {args.size}, crop {args.scale:g}x the face box")
-    rules = dict(pa.RULES)
-    print(
-        f"{'attribute':22s} {'AUC fit':>8s} {'pos':>4s} {'AUC check':>10s} {'pos':>4s} {'n':>4s} "
-        f"{'prec@0.5':>9s} {'rec@0.5':>8s}  offered"
-    )
-    for name, (feature, log) in pa.FEATURE_OF.items():
-        rows = stratified([f for f in files if name in truth[f]], lambda f, name=name: truth[f][name])
-        if not rows["fit"] or not rows["check"]:
-            print(f"{name:22s} not labelled")
-            continue
-        rule = pa.Rule(feature, log, 1.0, 0.0)
-        x = {s: np.array([rule.x(feats[f]) for f in rows[s]]) for s in rows}
-        y = {s: np.array([truth[f][name] for f in rows[s]]) for s in rows}
-        if args.fit:
-            if y["fit"].sum() == 0:
-                print(f"{name:22s} no positives in the fit split")
-                continue
-            rules[name] = pa.Rule(feature, log, *fit_logistic(x["fit"], y["fit"]))
-        if name not in rules:
-            continue
-        p = {s: np.array([rules[name].probability(feats[f]) for f in rows[s]]) for s in rows}
-        chosen = p["check"] >= 0.5
-        tp = int((chosen & (y["check"] == 1)).sum())
-        precision = tp / chosen.sum() if chosen.sum() else float("nan")
-        recall = tp / y["check"].sum() if y["check"].sum() else float("nan")
-        offered = precision >= 0.8
-        print(
-            f"{name:22s} {auc(p['fit'], y['fit']):8.3f} {int(y['fit'].sum()):4d} "
-            f"{auc(p['check'], y['check']):10.3f} {int(y['check'].sum()):4d} {len(rows['check']):4d} "
-            f"{precision:9.2f} {recall:8.2f}  {'yes' if offered else 'no'}"
-        )
+    names = {n: pa.FEATURE_OF[n] for n in pa.FEATURE_OF if any(n in lab for s in truth.values() for lab in s.values())}
+    feats = load_features(args.data, args.size, args.scale, args.recompute)
+    if args.compare:
+        small = load_features(args.data, args.compare, args.scale, args.recompute)
+        both = {f: feats[f] for f in feats if f in small}
+        print(f"{len(both)} photos parsed at both 512 and {args.compare} px; at 512:")
+        big = report(both, truth, names)
+        print(f"at {args.compare}:")
+        low = report({f: small[f] for f in both}, truth, names)
+        for name in big:
+            print(f"{name:20s} pooled check AUC 512: {big[name][0]:.3f}  {args.compare}: {low[name][0]:.3f}")
+        return 0
+    counts = {s: sum(f in feats for f in files) for s, files in truth.items()}
+    print(f"parsed labelled photos per set: {counts}; input {args.size}, crop {args.scale:g}x the face box")
+    report(feats, truth, names)
     if args.fit:
         print("\nRULES = {")
-        for name, r in rules.items():
-            print(f'    "{name}": Rule("{r.feature}", {r.log}, {r.a:.4f}, {r.b:.4f}),')
+        for name, (feature, log) in names.items():
+            data = samples(feats, truth, name, feature, log)
+            x = np.concatenate([d[0] for d in data.values()])
+            y = np.concatenate([d[1] for d in data.values()])
+            if 0 < y.sum() < len(y):
+                a, b = fit_logistic(x, y)
+                print(f'    "{name}": Rule("{feature}", {log}, {a:.4f}, {b:.4f}),  # {int(y.sum())} of {len(y)}')
         print("}")
     return 0
 

@@ -36,6 +36,9 @@ def face_json(face: FaceRecord, with_embedding: bool = False) -> dict[str, Any]:
         "attributes": {k: _round(v) for k, v in sorted(face.attributes.items())},
         "quality": {k: _round(v, 3) for k, v in face.quality.items()},
     }
+    made_by = {k: m for k, m in (("expression", face.expression_model), ("age", face.age_model)) if m}
+    if made_by:
+        data["made_by"] = made_by  # values an imported model replaced, e.g. {"age": "swinface@1a2b..."}
     if with_embedding and face.embedding is not None:
         data["embedding"] = [round(float(v), 6) for v in face.embedding]
     return data

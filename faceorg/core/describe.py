@@ -3,6 +3,8 @@
 The command line prints these facts on one line, the viewer as a list; both come from here.
 Expressions we cannot vouch for (not offered as filters, see core.calibration) carry a word
 of doubt; the age is stated with the range that holds the true age about 80 % of the time.
+An expression or age made by an imported model (SwinFace) names that model instead: our
+calibration was fitted to our own models' outputs, not to its.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from faceorg.core.calibration import ExpressionRule, load_calibration, stated_range
 from faceorg.core.expression import top_expression
 from faceorg.core.face import FaceRecord
+from faceorg.core.model_values import model_label
 
 
 def expression_fact(probabilities: dict[str, float], rule: ExpressionRule) -> str:
@@ -33,9 +36,14 @@ def face_facts(face: FaceRecord, calibration: dict | None = None) -> list[tuple[
     """(label, value) pairs: expression, age, gender, then each attribute as yes/no."""
     calibration = load_calibration() if calibration is None else calibration
     facts: list[tuple[str, str]] = []
-    if face.expression:
+    if face.expression and (label := model_label(face.expression_model)):
+        name, p = top_expression(face.expression)
+        facts.append(("Expression", f"{name} ({p:.0%}, {label})"))  # FER's calibration says nothing of it
+    elif face.expression:
         facts.append(("Expression", expression_fact(face.expression, ExpressionRule.load(calibration))))
-    if face.age is not None:
+    if face.age is not None and (label := model_label(face.age_model)):
+        facts.append(("Age", f"about {face.age:.0f} ({label})"))
+    elif face.age is not None:
         facts.append(("Age", age_fact(face.age, face.age_spread, calibration.get("age"))))
     if face.male is not None:
         facts.append(("Gender", f"{'male' if face.male >= 0.5 else 'female'} ({max(face.male, 1 - face.male):.0%})"))

@@ -52,3 +52,5 @@ class FaceRecord:
     quality: dict[str, float] = field(default_factory=dict)
     pose: dict[str, float] = field(default_factory=dict)
     """Head yaw / pitch / roll in degrees (core.attributes.POSE_NAMES), once the mesh has seen the face."""
+    expression_model: str | None = None
+    age_model: str | None = None

@@ -73,6 +73,11 @@ class AttributePass:
             self._model = AttributeModels(models)
         return self._model
 
+    @property
+    def _maker(self) -> str | None:
+        """Which of the models gives the faces' expressions and ages (SwinFace once imported)."""
+        return getattr(self.model, "expression_and_age_model", None)
+
     def pending(self) -> int:
         return attribute_values.pending_count(self.conn, self.model.version)
 
@@ -116,7 +121,7 @@ class AttributePass:
         values = self.model([item[1:] for item in items])
         with transaction(self.conn):
             for (face, *_), found in zip(items, values):
-                attribute_values.store(self.conn, face.face_id, self.model.version, found)
+                attribute_values.store(self.conn, face.face_id, self.model.version, found, self._maker)
             for face in unreadable:
                 attribute_values.mark_seen(self.conn, face.face_id, self.model.version)
         summary.done += len(items)

@@ -11,8 +11,10 @@ import sqlite3
 from dataclasses import dataclass
 
 from faceorg.core.attributes import POSE_NAMES
+from faceorg.core import model_values
+from faceorg.core.expression import top_expression
 from faceorg.core.face import Box
-from faceorg.store.codec import from_json
+from faceorg.store.codec import from_json, to_json
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,14 @@ def pending(conn: sqlite3.Connection, model: str, limit: int) -> list[PendingFac
     ]
 
 
-def store(conn: sqlite3.Connection, face_id: int, model: str, values: dict[str, float]) -> None:
+def store(
+    conn: sqlite3.Connection, face_id: int, model: str, values: dict[str, float], maker: str | None = None
+) -> None:
     """The face's values from `model` replace any earlier ones of the same names; the face is marked seen.
 
     Head pose (the `POSE_NAMES` among the values, in degrees) goes to its own table, not among the probabilities.
-
+    Expression probabilities and an age among the values (`core.model_values`) replace the face's
+    own, recorded as made by `maker` (the one model of `model` that gives them; default `model`).
     A face forgotten meanwhile (its row wiped) gets nothing: what the user asked to forget stays gone.
     """
     row = conn.execute("SELECT forgotten FROM faces WHERE id = ?", (face_id,)).fetchone()
@@ -62,6 +67,18 @@ def store(conn: sqlite3.Connection, face_id: int, model: str, values: dict[str, 
     pose = [values.pop(name) for name in POSE_NAMES if name in values]
     if len(pose) == len(POSE_NAMES):
         conn.execute("INSERT OR REPLACE INTO face_pose VALUES (?, ?, ?, ?, ?)", (face_id, *map(float, pose), model))
+    values, expressions, age = model_values.split(values)
+    if expressions:
+        top, top_p = top_expression(expressions)
+        conn.execute(
+            "UPDATE faces SET expressions = ?, expression = ?, expression_p = ?, expression_model = ? WHERE id = ?",
+            (to_json(expressions), top, top_p, maker or model, face_id),
+        )
+    if age is not None:
+        conn.execute(
+            "UPDATE faces SET age = ?, age_spread = NULL, age_model = ? WHERE id = ?",
+            (float(age), maker or model, face_id),
+        )
     conn.executemany("DELETE FROM face_attributes WHERE face_id = ? AND name = ?", [(face_id, n) for n in values])
     conn.executemany(
         "INSERT INTO face_attributes(face_id, name, p, model) VALUES (?, ?, ?, ?)",

@@ -77,6 +77,8 @@ def _record(row: sqlite3.Row, attributes: dict[str, float], pose: dict[str, floa
         attributes=attributes,
         quality=from_json(row["quality"], {}),
         pose=pose or {},
+        expression_model=row["expression_model"],
+        age_model=row["age_model"],
     )
 
 
@@ -125,6 +127,7 @@ def wipe_biometrics(conn: sqlite3.Connection, face_ids: list[int]) -> None:
     conn.executemany(
         """UPDATE faces SET embedding = NULL, landmarks = '[]', expressions = NULL, expression = NULL,
            expression_p = NULL, age = NULL, age_spread = NULL, male = NULL, quality = NULL,
+           expression_model = NULL, age_model = NULL,
            person_id = NULL, assigned_by = NULL, forgotten = 1 WHERE id = ?""",
         [(f,) for f in face_ids],
     )

@@ -140,6 +140,12 @@ MIGRATIONS: tuple[str, ...] = (
         model TEXT NOT NULL
     );
     """,
+    # 10 (issue 15): which model made a face's expression and age when
+    # it is not the scan's own (NULL: the photo's model set), so SwinFace's values say they are SwinFace's.
+    """
+    ALTER TABLE faces ADD COLUMN expression_model TEXT;
+    ALTER TABLE faces ADD COLUMN age_model TEXT;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

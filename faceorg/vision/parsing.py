@@ -6,6 +6,10 @@ centre (hair and hats sit above), resized to `INPUT_SIZE`, looks like that. 256 
 costs about a quarter of the CPU time (bench/parsing_speed.py) but throws most of the signal away
 (`bench/attributes.py --compare 256`, 230 labelled photos, check AUC at 512 vs 256:
 Eyeglasses 0.90 vs 0.52, Wearing_Hat 0.98 vs 0.73, Bald 0.97 vs 0.70, mouth open 0.75 vs 0.53).
+384 px keeps little of the saving on a CPU and loses glasses (`bench/attributes.py --recompute --compare
+384`, 517 photos in four sets, pooled leave-one-set-out check AUC at 512 vs 384: Eyeglasses 0.79 vs
+0.66, Wearing_Hat 0.95 vs 0.87, Bald 0.96 vs 0.90, mouth open 0.77 vs 0.75, Black_Hair 0.89 vs 0.87,
+Blond_Hair 0.92 vs 0.92), so the input stays 512.
 
 `features` turns a label map into the numbers the attribute calibration reads: the share
 of each class in the face's region (normalised by the face box area, so a share does not
@@ -128,4 +132,18 @@ def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE) ->
         hair_bright=float((value > 0.6).mean()),
         hair_grey=float(((saturation < 0.15) & (value > 0.35)).mean()),
     )
+    lightness, red_green, yellow_blue = np.median(lab(pixels), axis=0)
+    out.update(hair_lightness=float(lightness), hair_a=float(red_green), hair_b=float(yellow_blue))
     return out
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    """(N, 3) sRGB in [0, 1] -> CIE L*a*b* (D65) scaled by 1/100: lightness as the eye sees it, so
+    dark brown and black, or blond and light brown, differ by about as much as they look."""
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array(
+        [[0.4124, 0.2126, 0.0193], [0.3576, 0.7152, 0.1192], [0.1805, 0.0722, 0.9505]], dtype=np.float32
+    )
+    xyz = xyz / np.array([0.9505, 1.0, 1.089], dtype=np.float32)
+    f = np.where(xyz > 216 / 24389, np.cbrt(xyz), (24389 / 27 * xyz + 16) / 116)
+    return np.stack([1.16 * f[:, 1] - 0.16, 5.0 * (f[:, 0] - f[:, 1]), 2.0 * (f[:, 1] - f[:, 2])], axis=1)

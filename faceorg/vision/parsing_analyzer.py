@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from faceorg.core import model_values
 from faceorg.core.face import Box
 from faceorg.vision import parsing, parsing_attributes
 from faceorg.vision.weights import locate
@@ -19,7 +20,7 @@ from faceorg.vision.weights import locate
 if TYPE_CHECKING:
     from faceorg.vision.nets.bisenet import BiSeNet
 
-CALIBRATION = "cal1"
+CALIBRATION = "cal2"
 """Bump when RULES change: the pass then re-runs every face."""
 
 
@@ -55,7 +56,13 @@ class ParsingAttributes:
 
 
 class SwinFaceAttributes:
-    """The imported SwinFace's 40 attributes, on 5-point aligned 112 px faces."""
+    """The imported SwinFace's 40 attributes, 7 expressions and age, on 5-point aligned 112 px faces.
+
+    Its 512-D identity is computed but not kept: people are grouped by the scan's own embedding,
+    and switching would re-cluster every library (see README, "SwinFace").
+    """
+
+    gives_expression_and_age = True
 
     name = "swinface"
 
@@ -79,7 +86,14 @@ class SwinFaceAttributes:
         chips = [swinface.align(image, landmarks) for image, _, landmarks in faces]
         with torch.inference_mode():
             found = swinface.readable(self._model(swinface.to_input(chips, self.device)))
-        return [f["attributes"] for f in found]
+        return [
+            {
+                **f["attributes"],
+                **{model_values.expression_key(name): p for name, p in f["expression"].items()},
+                model_values.AGE: f["age"],
+            }
+            for f in found
+        ]
 
 
 class AttributeModels:
@@ -88,6 +102,9 @@ class AttributeModels:
     def __init__(self, models: Sequence):
         self.models = list(models)
         self.version = "+".join(m.version for m in self.models)
+        makers = [m.version for m in self.models if getattr(m, "gives_expression_and_age", False)]
+        self.expression_and_age_model: str | None = makers[-1] if makers else None
+        """The model whose expressions and ages the faces get (the last that gives them), if any."""
 
     def __call__(self, faces) -> list[dict[str, float]]:
         merged: list[dict[str, float]] = [{} for _ in faces]

@@ -1,0 +1,31 @@
+"""Hair colour is measured in CIE L*a*b*: the conversion gives the standard's values for known colours,
+and a blond crop's hair reads lighter and yellower than a black one's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from faceorg.vision import parsing
+from faceorg.vision.nets.bisenet import CLASSES
+
+
+def test_lab_of_known_colours_matches_the_cie_values():
+    found = parsing.lab(np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32))
+    assert found[0] == pytest.approx([1.0, 0.0, 0.0], abs=2e-3)
+    assert found[1] == pytest.approx([0.0, 0.0, 0.0], abs=2e-3)
+    assert found[2] == pytest.approx([0.5324, 0.8009, 0.6720], abs=3e-3)  # sRGB red: L* 53.24, a* 80.09, b* 67.20
+
+
+def _hair_features(rgb: tuple[int, int, int]) -> dict[str, float]:
+    labels = np.zeros((64, 64), np.uint8)
+    labels[:20] = CLASSES.index("hair")
+    crop = np.zeros((64, 64, 3), np.uint8)
+    crop[:20] = rgb
+    return parsing.features(labels, crop)
+
+
+def test_blond_hair_is_lighter_and_yellower_than_black_hair():
+    blond, black = _hair_features((225, 200, 120)), _hair_features((25, 20, 20))
+    assert blond["hair_lightness"] > black["hair_lightness"] + 0.5
+    assert blond["hair_b"] > black["hair_b"] + 0.2
