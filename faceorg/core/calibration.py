@@ -251,3 +251,12 @@ def stated_range(age: np.ndarray | float, params: dict) -> tuple[np.ndarray, np.
     """The range around a calibrated age that holds the true age about `AGE_COVERAGE` of the time."""
     age = np.asarray(age, dtype=np.float64)
     return np.maximum(0.0, np.expm1(np.log1p(age) + params["log_low"])), np.expm1(np.log1p(age) + params["log_high"])
+
+
+def fingerprint(section: str, data: dict | None = None) -> str:
+    """A short digest of one calibration section: an analyzer's version names the calibration it applies."""
+    import hashlib
+
+    data = load_calibration() if data is None else data
+    text = json.dumps(data.get(section), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
