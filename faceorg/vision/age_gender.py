@@ -5,9 +5,13 @@ Both nets end in a softmax: the age net over 81 age bins, the gender net over
 (female, male). We report the expected age and the standard deviation of that
 distribution, so the user sees an age, not a bin index. The chip is the one the nets were
 trained on (dlib 5-point alignment, 64 / 32 px, padding 0.2: the package manifest). The age
-is the mean over the chip and its mirror image (UTKFace cal split: MAE 8.63 -> 8.49 years,
-bench/age_inputs.py), then mapped through the monotone calibration of core.calibration,
-which also gives the stated range ("34 (28–41)"); `age_spread` is half that range.
+bins are averaged over the chip and its mirror image (UTKFace cal split: MAE 8.63 -> 8.49
+years, bench/age_inputs.py); the age is read from them and the face's identity descriptor by
+the learned head of vision/age_head.py (UTKFace test split: MAE 8.07 -> 6.08), then mapped
+through the monotone calibration of core.calibration, which also gives the stated range
+("34 (28–41)"); `age_spread` is half that range. The version names the head and a
+fingerprint of the calibration, so faces stored before a change are redone
+(scan.analysis_refresh).
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ class AgeGenderAnalyzer:
                 self._embedder = TorchDlibEmbedder(self.device)
             for face, out in zip(missing, self._embedder(missing)):
                 face.identity = np.asarray(out["embedding"], dtype=np.float32)
-        return np.stack([f.identity for f in faces])
+        return np.stack([f.identity for f in faces if f.identity is not None])
 
     def expected_age(self, faces: Sequence[AlignedFace]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(age before calibration, the bins' spread, P(age < YOUNG_BELOW)).
