@@ -79,12 +79,14 @@ class AttributePass:
     ) -> AttributeSummary:
         started = time.perf_counter()
         summary = AttributeSummary(model=self.model.version)
-        while not should_stop() and (done := self.refresh.run_batch()):
+        stop = False
+        while not stop and (done := self.refresh.run_batch()):  # asks to stop only after work done
             summary.refreshed += done
+            stop = should_stop()
         total = self.pending()
         if progress:
             progress(AttributeProgress(0, total, 0.0))
-        while not (stop := should_stop()):
+        while not stop and not (stop := should_stop()):
             batch = attribute_values.pending(self.conn, self.model.version, FACES_PER_BATCH)
             if not batch:
                 break
