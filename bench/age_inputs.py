@@ -26,7 +26,7 @@ def main() -> None:
     rows = [r for r in detect_set("utkface", 40, False) if r["split"] == "cal" and r["rect"]]
     faces = aligned("utkface", rows, False)
     truth = np.array([float(r["label"]) for r in rows])
-    analyzer = AgeGenderAnalyzer("cpu", calibrated=False)
+    analyzer = AgeGenderAnalyzer("cpu", calibrated=False, head=False)
     for flip in (False, True):
         analyzer.flip = flip
         age = np.array([r["age"] for r in analyzer(faces)])

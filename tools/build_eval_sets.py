@@ -3,7 +3,7 @@
     python tools/build_eval_sets.py --out /work/data/eval14 \
         --ckplus  /work/.mirror/WuJie1010+Facial-Expression-Recognition.Pytorch/repo \
         --wild    /work/.mirror/muxspace+facial_expressions/repo \
-        --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo
+        --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo --train-per-age 40
 
 Each argument is a bare git mirror of a public GitHub repository; files are read from its
 HEAD with `git show`, so nothing else is needed. Sets, sources and licences:
@@ -19,6 +19,9 @@ HEAD with `git show`, so nothing else is needed. Sets, sources and licences:
 * ``utkface`` (age): UTKFace aligned chips from github.com/bagashvilit/facial_recognition_bias
   (UTKFace: non-commercial research only). The true age is the first field of the file
   name; at most `--per-age` photos per year of age 0-90.
+* ``utkface_train`` (age, for fitting the learned age head of bench/age_head.py): at most
+  `--train-per-age` further photos per year of age from the same mirror, none of them in
+  ``utkface``; every row is split ``train``, so the ``utkface`` test split stays unseen.
 
 Splits are by person where the set names one (CK+ subject, LFW-style name), else by a hash
 of the file name, so calibration and test never share a photo: `manifest.csv` per set
@@ -67,8 +70,10 @@ def git_bytes(mirror: Path, path: str) -> bytes:
     return subprocess.run(command, check=True, capture_output=True).stdout
 
 
-def write_set(out: Path, name: str, rows: list[tuple[str, str, str, bytes]]) -> None:
-    """rows: (file name, label, person, bytes) -> out/name/images/* and out/name/manifest.csv."""
+def write_set(out: Path, name: str, rows: list[tuple[str, str, str, bytes]], split: str = "") -> None:
+    """rows: (file name, label, person, bytes) -> out/name/images/* and out/name/manifest.csv.
+
+    Each row's split is `split` where given, else `split_of` its person."""
     folder = out / name / "images"
     folder.mkdir(parents=True, exist_ok=True)
     with open(out / name / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
@@ -76,7 +81,7 @@ def write_set(out: Path, name: str, rows: list[tuple[str, str, str, bytes]]) -> 
         writer.writerow(["file", "label", "person", "split"])
         for file, label, person, data in rows:
             (folder / file).write_bytes(data)
-            writer.writerow([file, label, person, split_of(person)])
+            writer.writerow([file, label, person, split or split_of(person)])
     print(f"{name}: {len(rows)} photos -> {out / name}")
 
 
@@ -110,17 +115,25 @@ def wild_rows(mirror: Path, per_class: int) -> list[tuple[str, str, str, bytes]]
     return rows
 
 
-def utkface_rows(mirror: Path, per_age: int) -> list[tuple[str, str, str, bytes]]:
+def utkface_paths(mirror: Path, skip: int, take: int) -> list[tuple[int, str]]:
+    """(age, path) of the photos from `skip` to `skip + take` of each year of age 0-90, in hash order."""
     by_age: dict[int, list[str]] = defaultdict(list)
     for path in git_files(mirror, "data/images"):
         age = int(path.split("/")[-1].split("_")[0])
         if age <= 90:
             by_age[age].append(path)
+    return [
+        (age, path)
+        for age, paths in sorted(by_age.items())
+        for path in sorted(paths, key=lambda p: hashlib.sha256(p.encode()).hexdigest())[skip : skip + take]
+    ]
+
+
+def utkface_rows(mirror: Path, skip: int, take: int) -> list[tuple[str, str, str, bytes]]:
     rows = []
-    for age, paths in sorted(by_age.items()):
-        for path in sorted(paths, key=lambda p: hashlib.sha256(p.encode()).hexdigest())[:per_age]:
-            file = path.split("/")[-1]
-            rows.append((file, str(age), file, git_bytes(mirror, path)))
+    for age, path in utkface_paths(mirror, skip, take):
+        file = path.split("/")[-1]
+        rows.append((file, str(age), file, git_bytes(mirror, path)))
     return rows
 
 
@@ -132,13 +145,17 @@ def main() -> None:
     parser.add_argument("--utkface", type=Path)
     parser.add_argument("--per-class", type=int, default=120)
     parser.add_argument("--per-age", type=int, default=14)
+    parser.add_argument("--train-per-age", type=int, default=0, help="also build utkface_train (0: no)")
     args = parser.parse_args()
     if args.ckplus:
         write_set(args.out, "ckplus", ckplus_rows(args.ckplus))
     if args.wild:
         write_set(args.out, "wild", wild_rows(args.wild, args.per_class))
     if args.utkface:
-        write_set(args.out, "utkface", utkface_rows(args.utkface, args.per_age))
+        write_set(args.out, "utkface", utkface_rows(args.utkface, 0, args.per_age))
+    if args.utkface and args.train_per_age:
+        rows = utkface_rows(args.utkface, args.per_age, args.train_per_age)
+        write_set(args.out, "utkface_train", rows, split="train")
 
 
 if __name__ == "__main__":

@@ -50,13 +50,14 @@ def run(args: argparse.Namespace) -> int:
         conn.close()
     say(
         f"Done in {summary.seconds:.1f} s: attributes for {summary.done} faces, {summary.failed} photos unreadable "
-        f"(model {summary.model})"
+        f"(model {summary.model}); expression and age redone for {summary.refreshed} photos from older models"
     )
     if args.json:
         emit_json(
             {
                 "faces": summary.done,
                 "unreadable": summary.failed,
+                "refreshed_photos": summary.refreshed,
                 "seconds": round(summary.seconds, 3),
                 "model": summary.model,
             }

@@ -167,7 +167,7 @@ class Library:
                 summary = self._attribute_pass_for(conn).run(progress, should_stop=between_batches)
                 return summary
             finally:
-                if summary is None or summary.done or summary.failed:  # nothing new: no view reloads
+                if summary is None or summary.done or summary.failed or summary.refreshed:  # nothing new: no reload
                     self._changed(OpChanges(faces=True))
 
         return self._writer.submit(work, nestable=False)

@@ -5,7 +5,8 @@ so the first pass never waits for it: this pass walks the faces its model has no
 (`store.attribute_values.pending`), decodes each photo once, parses its faces in small
 batches, and stores each batch in one transaction. Interrupted, it resumes where it
 stopped; a new model version (weights, input size or calibration) re-runs every face,
-and only then.
+and only then. Before it, `AnalysisRefresh` redoes the expression and age of photos an
+older model or calibration analysed (scan.analysis_refresh).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from faceorg.config import Config
 from faceorg.core.face import Box
+from faceorg.scan.analysis_refresh import AnalysisRefresh
 from faceorg.store import attribute_values
 from faceorg.store.db import transaction
 from faceorg.vision.decode import Decoded, DecodeError, decode
@@ -45,14 +47,16 @@ class AttributeSummary:
     seconds: float = 0.0
     cancelled: bool = False
     model: str = ""
+    refreshed: int = 0  # photos whose expression and age were redone with the current models
 
 
 class AttributePass:
     """Runs the attribute model over every face that still needs it, on one library connection."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, model=None):
+    def __init__(self, conn: sqlite3.Connection, config: Config, model=None, refresh: AnalysisRefresh | None = None):
         self.conn, self.config = conn, config
         self._model = model
+        self.refresh = refresh or AnalysisRefresh(conn, config)
 
     @property
     def model(self):
@@ -88,10 +92,14 @@ class AttributePass:
     ) -> AttributeSummary:
         started = time.perf_counter()
         summary = AttributeSummary(model=self.model.version)
+        stop = False
+        while not stop and (done := self.refresh.run_batch()):  # asks to stop only after work done
+            summary.refreshed += done
+            stop = should_stop()
         total = self.pending()
         if progress:
             progress(AttributeProgress(0, total, 0.0))
-        while not (stop := should_stop()):
+        while not stop and not (stop := should_stop()):
             batch = attribute_values.pending(self.conn, self.model.version, FACES_PER_BATCH)
             if not batch:
                 break

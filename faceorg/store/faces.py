@@ -134,3 +134,22 @@ def wipe_biometrics(conn: sqlite3.Connection, face_ids: list[int]) -> None:
     conn.executemany("DELETE FROM face_attributes WHERE face_id = ?", [(f,) for f in face_ids])
     conn.executemany("DELETE FROM face_pose WHERE face_id = ?", [(f,) for f in face_ids])
     conn.executemany("DELETE FROM rejections WHERE face_id = ?", [(f,) for f in face_ids])
+
+
+def update_analysis(conn: sqlite3.Connection, face_id: int, face: FaceRecord) -> None:
+    """Replace one face's expression, age and gender (a newer model's answers); a forgotten face stays empty."""
+    top, top_p = top_expression(face.expression) if face.expression else (None, None)
+    conn.execute(
+        """UPDATE faces SET expressions = ?, expression = ?, expression_p = ?, age = ?, age_spread = ?, male = ?
+           WHERE id = ? AND forgotten = 0""",
+        (to_json(face.expression or None), top, top_p, face.age, face.age_spread, face.male, face_id),
+    )
+    row = conn.execute("SELECT forgotten FROM faces WHERE id = ?", (face_id,)).fetchone()
+    if row is None or row[0]:
+        return
+    names = [(face_id, name) for name in face.attributes]
+    conn.executemany("DELETE FROM face_attributes WHERE face_id = ? AND name = ?", names)
+    conn.executemany(
+        "INSERT INTO face_attributes(face_id, name, p) VALUES (?, ?, ?)",
+        [(face_id, name, float(p)) for name, p in face.attributes.items()],
+    )

@@ -25,6 +25,8 @@ class AlignedFace:
     shape5: np.ndarray
     rect: tuple[int, int, int, int]
     _chips: dict[tuple[int, float], np.ndarray] = field(default_factory=dict, repr=False)
+    identity: np.ndarray | None = field(default=None, repr=False)
+    """The L2-normalised identity descriptor, left here by the embedder for the age head to reuse."""
 
     def chip(self, size: int, padding: float) -> np.ndarray:
         """The face warped upright to a `size` x `size` RGB uint8 chip (dlib's template)."""

@@ -55,4 +55,7 @@ class DlibEmbedder:
             return []
         chips = [face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces]
         raw = np.array([np.array(v) for v in self._load().compute_face_descriptor(chips)], dtype=np.float64)
-        return [{"embedding": vector} for vector in l2_normalise(raw)]
+        vectors = l2_normalise(raw)
+        for face, vector in zip(faces, vectors):
+            face.identity = vector  # the age head reads it (vision.age_head)
+        return [{"embedding": vector} for vector in vectors]

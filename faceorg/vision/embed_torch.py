@@ -41,4 +41,7 @@ class TorchDlibEmbedder:
             return []
         with reduced_precision(self.device):
             raw = self._load().embed([face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces])
-        return [{"embedding": vector} for vector in l2_normalise(raw)]
+        vectors = l2_normalise(raw)
+        for face, vector in zip(faces, vectors):
+            face.identity = vector  # the age head reads it (vision.age_head)
+        return [{"embedding": vector} for vector in vectors]

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from faceorg.core.calibration import ExpressionRule, temperature_scale
+from faceorg.core.calibration import ExpressionRule, fingerprint, temperature_scale
 from faceorg.core.expression import EXPRESSIONS
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
@@ -73,14 +73,14 @@ class ExpressionAnalyzer:
     """Per face {"expression": {class: probability}} over `EXPRESSIONS`, summing to 1."""
 
     name = "expression"
-    version = (
-        f"{EXPRESSION_MODEL.version}@{EXPRESSION_MODEL.sha256[:12]}/chip{CHIP_SIZE}p{CHIP_PADDING}"
-        f"{'flip' if FLIP else ''}+calibrated"
-    )
 
     def __init__(self, device: str = "cpu", calibrated: bool = True) -> None:
         self.device = device
         self.calibrated = calibrated
+        self.version = (
+            f"{EXPRESSION_MODEL.version}@{EXPRESSION_MODEL.sha256[:12]}/chip{CHIP_SIZE}p{CHIP_PADDING}"
+            f"{'flip' if FLIP else ''}" + (f"+calibrated@{fingerprint('expression')}" if calibrated else "")
+        )
         self.chip_size, self.padding, self.flip = CHIP_SIZE, CHIP_PADDING, FLIP
         self._model: MiniXception | None = None
 

@@ -132,7 +132,7 @@ class FacePipeline:
             for an in self.analyzers:
                 started = time.perf_counter()
                 for (record, _), update in zip(chunk, an(faces)):
-                    _apply(record, update)
+                    apply_update(record, update)
                 self._timed(an.name, started)
         for record, _ in pairs:
             record.attributes.update(derived_attributes(record))
@@ -144,7 +144,7 @@ class FacePipeline:
         return photo
 
 
-def _apply(record: FaceRecord, update: dict) -> None:
+def apply_update(record: FaceRecord, update: dict) -> None:
     for key, value in update.items():
         if key == "attributes":
             record.attributes.update(value)
