@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from faceorg.core.attributes import POSE_NAMES
 from faceorg.core import model_values
+from faceorg.core.attributes import POSE_NAMES
 from faceorg.core.expression import top_expression
 from faceorg.core.face import Box
 from faceorg.store.codec import from_json, to_json

@@ -137,19 +137,27 @@ def wipe_biometrics(conn: sqlite3.Connection, face_ids: list[int]) -> None:
 
 
 def update_analysis(conn: sqlite3.Connection, face_id: int, face: FaceRecord) -> None:
-    """Replace one face's expression, age and gender (a newer model's answers); a forgotten face stays empty."""
-    top, top_p = top_expression(face.expression) if face.expression else (None, None)
-    conn.execute(
-        """UPDATE faces SET expressions = ?, expression = ?, expression_p = ?, age = ?, age_spread = ?, male = ?
-           WHERE id = ? AND forgotten = 0""",
-        (to_json(face.expression or None), top, top_p, face.age, face.age_spread, face.male, face_id),
-    )
+    """Replace one face's expression, age and gender (a newer model's answers); a forgotten face stays empty.
+
+    Values a second-pass model made (an imported SwinFace's expressions, age and attributes, which
+    record their model) are newer than the scan's own and stay: only the scan's own are replaced."""
     row = conn.execute("SELECT forgotten FROM faces WHERE id = ?", (face_id,)).fetchone()
     if row is None or row[0]:
         return
+    top, top_p = top_expression(face.expression) if face.expression else (None, None)
+    conn.execute(
+        """UPDATE faces SET expressions = ?, expression = ?, expression_p = ?
+           WHERE id = ? AND expression_model IS NULL""",
+        (to_json(face.expression or None), top, top_p, face_id),
+    )
+    conn.execute(
+        "UPDATE faces SET age = ?, age_spread = ? WHERE id = ? AND age_model IS NULL",
+        (face.age, face.age_spread, face_id),
+    )
+    conn.execute("UPDATE faces SET male = ? WHERE id = ?", (face.male, face_id))
     names = [(face_id, name) for name in face.attributes]
-    conn.executemany("DELETE FROM face_attributes WHERE face_id = ? AND name = ?", names)
+    conn.executemany("DELETE FROM face_attributes WHERE face_id = ? AND name = ? AND model IS NULL", names)
     conn.executemany(
-        "INSERT INTO face_attributes(face_id, name, p) VALUES (?, ?, ?)",
+        "INSERT OR IGNORE INTO face_attributes(face_id, name, p) VALUES (?, ?, ?)",
         [(face_id, name, float(p)) for name, p in face.attributes.items()],
     )

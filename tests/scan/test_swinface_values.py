@@ -5,6 +5,8 @@ and the viewer's facts and the filters use them. A random checkpoint in the offi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from faceorg.core.calibration import ExpressionRule
@@ -87,3 +89,22 @@ def test_a_face_forgotten_after_swinface_keeps_neither_its_age_nor_who_made_it(l
         face_repo.wipe_biometrics(conn, [face_id])
     row = conn.execute("SELECT age, age_model, expression, expression_model FROM faces WHERE id = ?", (face_id,))
     assert tuple(row.fetchone()) == (None, None, None, None)
+
+
+def test_a_refresh_of_stale_scan_values_keeps_what_swinface_made(library, config):
+    """A new calibration makes every photo stale; redoing the scan's own expression and age must not
+    overwrite the newer values SwinFace gave (nor its Smiling/Young with the derived ones)."""
+    conn = library
+    AttributePass(conn, config).run()
+    swin = {f.id: f.record for f in _faces(conn)}
+    for face_id, record in swin.items():
+        other = replace(
+            record, expression={"happy": 1.0}, age=5.0, age_spread=1.0, male=0.25, attributes={"Young": 0.0}
+        )
+        with transaction(conn):
+            face_repo.update_analysis(conn, face_id, other)
+    for face in _faces(conn):
+        before = swin[face.id]
+        assert face.record.age == pytest.approx(AGE) and face.record.expression == before.expression
+        assert face.record.attributes["Young"] == pytest.approx(before.attributes["Young"])
+        assert face.record.male == pytest.approx(0.25)  # SwinFace does not make the scan's gender: replaced
