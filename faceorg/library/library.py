@@ -33,9 +33,11 @@ Operation = Callable[[sqlite3.Connection, CachePaths], tuple[Any, OpChanges]]
 
 
 class Library:
-    def __init__(self, config: Config, pipeline_factory=None, scanner_factory=None):
-        """`scanner_factory(conn, config, cache)` replaces the local Scanner (the Ray scan uses it)."""
+    def __init__(self, config: Config, pipeline_factory=None, scanner_factory=None, attribute_model=None):
+        """`scanner_factory(conn, config, cache)` replaces the local Scanner (the Ray scan uses it);
+        `attribute_model` the attribute pass's models (tests and benches pass a subset)."""
         self.config = config
+        self._attribute_model = attribute_model
         self._scanner_factory = scanner_factory
         self.cache = CachePaths.for_library(config.cache_dir, config.db_path)
         if Path(config.db_path).expanduser().resolve() == default_config().db_path.resolve():
@@ -44,7 +46,9 @@ class Library:
         self._pipeline_factory = pipeline_factory
         self._scanner: Scanner | None = None
         self._attribute_pass: AttributePass | None = None
-        self._scan_waiting = threading.Event()  # a queued scan asks the attribute pass to step aside
+        self._scans_asked = 0  # scans queued or running: the attribute pass steps aside meanwhile
+        self._scans_lock = threading.Lock()
+        self._attribute_lock = threading.Lock()
         self._generation = 0
         self._snapshots: dict[bool, tuple[int, FaceIndex]] = {}
         self._snapshot_locks = {True: threading.Lock(), False: threading.Lock()}
@@ -116,11 +120,9 @@ class Library:
         `control` (pause, cancel). `on_wait` hears if another process's scan of this library
         must finish first. The future holds the ScanSummary."""
         self.control.reset()
-        self._scan_waiting.set()
+        self._count_scan(+1)
 
         def work(conn: sqlite3.Connection) -> ScanSummary:
-            self._scan_waiting.clear()
-
             def between_photos() -> bool:
                 self._writer.run_pending()
                 return self.control.checkpoint(self._writer.run_pending)
@@ -130,6 +132,7 @@ class Library:
                     paths, progress=progress, should_stop=between_photos, on_wait=on_wait
                 )
             finally:
+                self._count_scan(-1)
                 self._changed(OpChanges(people=True, faces=True, photos=True))
             return summary
 
@@ -145,37 +148,49 @@ class Library:
                 self._scanner = Scanner(conn, self.config, self._pipeline_factory, cache=self.cache)
         return self._scanner
 
+    def _count_scan(self, step: int) -> None:
+        with self._scans_lock:
+            self._scans_asked += step
+
     def scan_changed(self) -> None:
         """Called while a scan runs (from its progress): new photos are in, views may catch up."""
         self._changed(OpChanges(people=True, faces=True, photos=True))
 
     # -- the second pass: attributes -----------------------------------------------
     def find_attributes(self, progress: Callable[[AttributeProgress], None] | None = None) -> Future:
-        """The attribute pass (glasses, hats, hair ...) on the writer, resumable. Between batches it
-        lets queued operations through, obeys `control` like a scan, and steps aside (stops, to be
-        started again) when a scan is asked for: the first pass never waits for it. The future
-        holds the AttributeSummary."""
+        """The attribute pass (glasses, hats, hair ...), resumable, on a background thread of its
+        own: only reading the pending faces and storing each batch's answers go through the
+        writer, so a rename or a merge never waits behind a batch of parsing. Between batches it
+        obeys `control` like a scan and steps aside (stops, to be started again) while a scan is
+        asked for or running: the first pass never shares the CPU with it. The future holds the
+        AttributeSummary."""
         self.control.reset()
 
-        def work(conn: sqlite3.Connection) -> AttributeSummary:
-            def between_batches() -> bool:
-                self._writer.run_pending()
-                return self._scan_waiting.is_set() or self.control.checkpoint(self._writer.run_pending)
+        def should_stop() -> bool:
+            return self._scans_asked > 0 or self.control.checkpoint()
 
+        def work() -> AttributeSummary:
             summary = None
-            try:
-                summary = self._attribute_pass_for(conn).run(progress, should_stop=between_batches)
-                return summary
-            finally:
-                if summary is None or summary.done or summary.failed or summary.refreshed:  # nothing new: no reload
-                    self._changed(OpChanges(faces=True))
+            with self._attribute_lock:  # one pass at a time: the models are not shared between threads
+                try:
+                    summary = self._attribute_pass_for().run(progress, should_stop=should_stop)
+                    return summary
+                finally:
+                    if summary is None or summary.done or summary.failed or summary.refreshed:
+                        self._changed(OpChanges(faces=True))
 
-        return self._writer.submit(work, nestable=False)
+        return _in_background(work, "faceorg-attributes")
 
-    def _attribute_pass_for(self, conn: sqlite3.Connection) -> AttributePass:
+    def _on_writer(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run one short piece of work on the writer and wait for it (the attribute pass's reads and writes)."""
+        return self._writer.submit(work).result()
+
+    def _attribute_pass_for(self) -> AttributePass:
         """Kept between runs, so the models load once; dropped when a model is imported."""
-        if self._attribute_pass is None or self._attribute_pass.conn is not conn:
-            self._attribute_pass = AttributePass(conn, self.config)
+        if self._attribute_pass is None:
+            self._attribute_pass = AttributePass(
+                None, self.config, model=self._attribute_model, on_writer=self._on_writer
+            )
         return self._attribute_pass
 
     def attributes_changed(self) -> None:
@@ -255,3 +270,19 @@ class Library:
         the photo it was storing."""
         self.control.cancel()
         return self._writer.stop(timeout)
+
+
+def _in_background(work: Callable[[], Any], name: str) -> Future:
+    """Run `work` on a daemon thread of its own (quitting never waits for a model mid-batch)."""
+    future: Future = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever waits on the future
+            future.set_exception(error)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future

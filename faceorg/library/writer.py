@@ -34,10 +34,15 @@ class Writer:
         self._deferred: deque[_Item] = deque()
         self._thread = threading.Thread(target=self._loop, name="faceorg-writer", daemon=True)
         self._conn: sqlite3.Connection | None = None
+        self._stopped = False
         self._thread.start()
 
     def submit(self, work: Work, nestable: bool = True) -> Future:
+        """Queue `work`; once the writer is stopping, the future comes back cancelled (nobody waits forever)."""
         future: Future = Future()
+        if self._stopped:
+            future.cancel()
+            return future
         self._queue.put(_Item(work, future, nestable))
         return future
 
@@ -89,6 +94,7 @@ class Writer:
 
     def stop(self, timeout: float | None = None) -> bool:
         """Ask the thread to end after the current operation; True if it ended within `timeout`."""
+        self._stopped = True
         self._queue.put(None)
         self._thread.join(timeout)
         return not self._thread.is_alive()

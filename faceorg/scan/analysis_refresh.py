@@ -13,8 +13,9 @@ photo. Boxes, identities, people and the user's decisions are not touched.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -31,9 +32,18 @@ PHOTOS_PER_BATCH = 4
 class AnalysisRefresh:
     """Redoes stale expression and age values, a few photos at a time."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, analyzers: list[Any] | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection | None,
+        config: Config,
+        analyzers: list[Any] | None = None,
+        on_writer: Callable[[Callable[[sqlite3.Connection], Any]], Any] | None = None,
+    ) -> None:
+        """`on_writer` runs the library reads and writes (see scan.attribute_pass.OnWriter); the
+        analyzers run in the caller's thread."""
         self.conn, self.config = conn, config
         self._analyzers = analyzers
+        self._db = on_writer or (lambda work: work(cast(sqlite3.Connection, conn)))
 
     @property
     def analyzers(self) -> list[Any]:
@@ -50,11 +60,13 @@ class AnalysisRefresh:
         return {a.name: a.version for a in self.analyzers}
 
     def pending(self) -> list[int]:
-        return models.stale_photos(self.conn, self.current, limit=1 << 62)
+        current = self.current
+        return self._db(lambda conn: models.stale_photos(conn, current, limit=1 << 62))
 
     def run_batch(self) -> int:
         """Refresh up to PHOTOS_PER_BATCH stale photos; the number of photos done (0: none left)."""
-        photo_ids = models.stale_photos(self.conn, self.current, PHOTOS_PER_BATCH)
+        current = self.current
+        photo_ids = self._db(lambda conn: models.stale_photos(conn, current, PHOTOS_PER_BATCH))
         for photo_id in photo_ids:
             self._one_photo(photo_id)
         return len(photo_ids)
@@ -64,10 +76,7 @@ class AnalysisRefresh:
         from faceorg.vision.landmarks import ShapeLandmarker
         from faceorg.vision.pipeline import apply_update
 
-        path = self.conn.execute("SELECT path FROM photos WHERE id = ?", (photo_id,)).fetchone()[0]
-        query = "SELECT id FROM faces WHERE photo_id = ? AND forgotten = 0"
-        live = {r[0] for r in self.conn.execute(query, (photo_id,))}
-        stored = [f for f in face_repo.of_photo(self.conn, photo_id) if f.id in live]
+        path, stored = self._db(lambda conn: _photo_and_faces(conn, photo_id))
         updated = []
         try:
             decoded = decode(path, self.config.detect_max_side)
@@ -89,7 +98,19 @@ class AnalysisRefresh:
             for record in records:
                 record.attributes.update(derived_attributes(record))
             updated = list(zip(stored, records))
-        with transaction(self.conn):
-            for face, record in updated:
-                face_repo.update_analysis(self.conn, face.id, record)
-            models.restamp(self.conn, photo_id, self.current)
+        current = self.current
+
+        def store(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                for face, record in updated:
+                    face_repo.update_analysis(conn, face.id, record)  # a face forgotten meanwhile stays empty
+                models.restamp(conn, photo_id, current)
+
+        self._db(store)
+
+
+def _photo_and_faces(conn: sqlite3.Connection, photo_id: int) -> tuple[str, list]:
+    """The photo's path and its faces not forgotten, as stored."""
+    path = conn.execute("SELECT path FROM photos WHERE id = ?", (photo_id,)).fetchone()[0]
+    live = {r[0] for r in conn.execute("SELECT id FROM faces WHERE photo_id = ? AND forgotten = 0", (photo_id,))}
+    return path, [f for f in face_repo.of_photo(conn, photo_id) if f.id in live]

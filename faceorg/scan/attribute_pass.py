@@ -5,8 +5,11 @@ so the first pass never waits for it: this pass walks the faces its model has no
 (`store.attribute_values.pending`), decodes each photo once, parses its faces in small
 batches, and stores each batch in one transaction. Interrupted, it resumes where it
 stopped; a new model version (weights, input size or calibration) re-runs every face,
-and only then. Before it, `AnalysisRefresh` redoes the expression and age of photos an
-older model or calibration analysed (scan.analysis_refresh).
+and only then. Only reading the pending faces and storing the answers touch the library
+(`on_writer`); the models run in the caller's thread, so in the app a user's rename or merge
+never waits behind a batch of parsing (library.Library.find_attributes). Before it,
+`AnalysisRefresh` redoes the expression and age of photos an older model or calibration
+analysed (scan.analysis_refresh).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, cast
 
 from faceorg.config import Config
 from faceorg.core.face import Box
@@ -23,10 +28,15 @@ from faceorg.store import attribute_values
 from faceorg.store.db import transaction
 from faceorg.vision.decode import Decoded, DecodeError, decode
 
+OnWriter = Callable[[Callable[[sqlite3.Connection], Any]], Any]
+"""Runs one short piece of library work (read the pending faces, store a batch) where the library
+is written, and returns its result: the Library's writer thread, or simply the one connection."""
+
 FACES_PER_BATCH = 4
-"""A user's operation (a merge, a rename) waits for the batch in hand: 4 faces of parsing and mesh take
-about 4.5 s on this project's loaded 2-core CPU (8 took 9 s, past the UI tests' 10 s waits); a CPU gains
-nothing from bigger batches (bench/parsing_speed.py, bench/mesh_speed.py)."""
+"""Faces parsed per step: progress, Pause, Cancel and a scan asking for the CPU are heard between
+steps. 4 faces of parsing and mesh take about 4.5 s on this project's loaded 2-core CPU; a CPU
+gains nothing from bigger batches (bench/parsing_speed.py, bench/mesh_speed.py). The user's own
+operations do not wait for a step: the models run off the writer (library.Library.find_attributes)."""
 
 
 @dataclass(frozen=True)
@@ -51,12 +61,21 @@ class AttributeSummary:
 
 
 class AttributePass:
-    """Runs the attribute model over every face that still needs it, on one library connection."""
+    """Runs the attribute model over every face that still needs it: the library is read and
+    written through `on_writer` (default: `conn` itself, in this thread)."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, model=None, refresh: AnalysisRefresh | None = None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection | None,
+        config: Config,
+        model=None,
+        refresh: AnalysisRefresh | None = None,
+        on_writer: OnWriter | None = None,
+    ):
         self.conn, self.config = conn, config
         self._model = model
-        self.refresh = refresh or AnalysisRefresh(conn, config)
+        self._db: OnWriter = on_writer or (lambda work: work(cast(sqlite3.Connection, conn)))
+        self.refresh = refresh or AnalysisRefresh(conn, config, on_writer=self._db)
 
     @property
     def model(self):
@@ -83,7 +102,8 @@ class AttributePass:
         return getattr(self.model, "expression_and_age_model", None)
 
     def pending(self) -> int:
-        return attribute_values.pending_count(self.conn, self.model.version)
+        version = self.model.version
+        return self._db(lambda conn: attribute_values.pending_count(conn, version))
 
     def run(
         self,
@@ -100,7 +120,7 @@ class AttributePass:
         if progress:
             progress(AttributeProgress(0, total, 0.0))
         while not stop and not (stop := should_stop()):
-            batch = attribute_values.pending(self.conn, self.model.version, FACES_PER_BATCH)
+            batch = self._db(partial(attribute_values.pending, model=self.model.version, limit=FACES_PER_BATCH))
             if not batch:
                 break
             self._one_batch(batch, summary)
@@ -127,10 +147,15 @@ class AttributePass:
             box = Box(face.box.x1 * s, face.box.y1 * s, face.box.x2 * s, face.box.y2 * s)
             items.append((face, decoded.image, box, [(x * s, y * s) for x, y in face.landmarks]))
         values = self.model([item[1:] for item in items])
-        with transaction(self.conn):
-            for (face, *_), found in zip(items, values):
-                attribute_values.store(self.conn, face.face_id, self.model.version, found, self._maker)
-            for face in unreadable:
-                attribute_values.mark_seen(self.conn, face.face_id, self.model.version)
+        version, maker = self.model.version, self._maker
+
+        def store(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                for (face, *_), found in zip(items, values):
+                    attribute_values.store(conn, face.face_id, version, found, maker)
+                for face in unreadable:
+                    attribute_values.mark_seen(conn, face.face_id, version)
+
+        self._db(store)
         summary.done += len(items)
         summary.failed += len(unreadable)

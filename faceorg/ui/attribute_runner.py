@@ -1,6 +1,7 @@
 """The desktop's second pass: after a scan (and at start when faces wait), the Library finds attributes.
 
-The pass runs on the Library's writer, so the window only starts it, shows its progress in the
+The pass runs on the Library's own background thread (its models never hold the writer, so
+the user's decisions go straight through), so the window only starts it, shows its progress in the
 scan's status area (its Pause and Cancel act on it too) and lets the filter bar catch up while
 values arrive. A scan asked for meanwhile makes the pass step aside; it starts again after.
 """
@@ -51,7 +52,7 @@ class AttributeRunner(QObject):
         if not summary.cancelled:
             self.start()
 
-    def _on_progress(self, p: AttributeProgress) -> None:  # on the writer thread
+    def _on_progress(self, p: AttributeProgress) -> None:  # on the pass's thread
         if p.total:
             self.progress.emit(p)
         now = time.monotonic()
@@ -59,7 +60,7 @@ class AttributeRunner(QObject):
             self._last_change = now
             self.library.attributes_changed()
 
-    def _done(self, future: Future) -> None:  # on the writer thread; the signal is queued to the GUI
+    def _done(self, future: Future) -> None:  # on the pass's thread; the signal is queued to the GUI
         try:
             summary = future.result()
         except Exception as error:  # a message, never a traceback dialog; the scan's results stand

@@ -55,3 +55,45 @@ def test_the_pass_steps_aside_for_a_scan(library, tmp_path):
     assert summary.cancelled and summary.done == 0
     assert not scans[0].result(timeout=120).cancelled
     assert counts(library)[1] == 0, "the scan ran before any attribute batch"
+
+
+class _AskingMidBatch:
+    """The real mesh model, but each batch first asks the library for a decision and waits for it:
+    were the pass holding the writer while its models run, the decision could not go through."""
+
+    def __init__(self):
+        from faceorg.vision.mesh_analyzer import MeshAttributes
+
+        self.real, self.answers = MeshAttributes("cpu"), []
+        self.library: Library | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def __call__(self, items):
+        assert self.library is not None
+        decision = self.library.submit(lambda _conn, _cache: ("went through", OpChanges()))
+        self.answers.append(decision.result(timeout=30)[0])
+        return self.real(items)
+
+
+def test_a_decision_goes_through_while_a_batch_is_being_computed(config, pipeline, faces_dir, tmp_path):
+    copy_photos(faces_dir, ["img1.jpg", "img2.jpg"], tmp_path / "photos")
+    model = _AskingMidBatch()
+    lib = Library(
+        config.with_overrides(models_dir=tmp_path / "models"), pipeline_factory=lambda: pipeline, attribute_model=model
+    )
+    try:
+        model.library = lib
+        lib.scan([tmp_path / "photos"]).result(timeout=300)
+        summary = lib.find_attributes().result(timeout=300)
+        assert not summary.cancelled and summary.done >= 2
+        assert model.answers and set(model.answers) == {"went through"}
+        conn = lib.reader()
+        try:
+            stored = conn.execute("SELECT COUNT(*) FROM face_attributes WHERE name = 'Eyes_Closed'").fetchone()[0]
+        finally:
+            conn.close()
+        assert stored == summary.done, "every batch computed off the writer is still stored"
+    finally:
+        lib.close()
