@@ -4,7 +4,9 @@ and next to the floors (decode alone; decode + detection), on the same camera-si
 The library is built once (cached) from ../shared/faces: copies resized to 12, 16 and 24
 megapixels. Every pipeline runs in this one process, models loaded beforehand, and they are
 interleaved: the photos go in chunks (6 by default), and each chunk is run by every pipeline
-in turn, so all of them see the same moments of a busy computer. The pipelines:
+in turn, so all of them see the same moments of a busy computer. faceorg is warmed up by a scan
+of one photo (as the others by a first call): the grouping's first import of scipy took 0.8 s,
+charged to the first chunk before. The pipelines:
 
 - decode: faceorg's draft-mode decode to `detect_max_side` (the floor of any pipeline);
 - decode+detect: the same decode, then the configured detector (the floor of a face scan);
@@ -118,6 +120,9 @@ class Pipelines:
         self.pipeline.stage_seconds.clear()
         self.scanner = Scanner(connect(self.config.db_path), self.config, lambda: self.pipeline)
         self.workdir = workdir
+        (workdir / "warm").mkdir()
+        os.symlink(warm, workdir / "warm" / warm.name)
+        self.scanner.scan([workdir / "warm"])  # what a first scan imports (scipy for grouping) loads here too
         self.stage_seconds: dict[str, float] = {}
         self.fr = yardsticks.face_recognition()
         self.fr.face_encodings(self.pipeline.decode(warm).image[::4, ::4].copy())
