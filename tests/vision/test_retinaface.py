@@ -22,6 +22,13 @@ def test_priors_cover_every_output_of_the_network_at_odd_sizes():
         assert detector([image], 10) == [[]], "a blank image has no face"
 
 
+def test_the_anchors_of_a_few_rows_are_those_rows_of_all_anchors():
+    every = priors(333, 501)
+    rows = np.array([0, 1, 7, len(every) // 2, len(every) - 1])
+    assert np.array_equal(priors(333, 501, rows=rows), every[rows])
+    assert priors(333, 501, rows=np.array([], dtype=np.int64)).shape == (0, 4)
+
+
 def test_the_network_input_is_each_photo_in_bgr_planes_less_the_training_mean():
     rng = np.random.default_rng(0)
     images = [rng.integers(0, 256, (5, 7, 3), dtype=np.uint8) for _ in range(2)]
