@@ -24,6 +24,8 @@ the whole library in a separate process for CPU use and peak memory.
     make bench-deps && .venv/bin/python bench/scan.py [--quick] [--photos 120] [--load 2] [--device cpu]
     (faceorg as shipped before issue 13: --detector mtcnn --model-threads 2 --max-side 1024)
 
+Each pipeline's CPU time (all threads of this process) is printed too: on a saturated machine
+throughput follows CPU per photo, and it is much steadier than wall time on a shared computer.
 The last line is `ratio_vs_face_recognition_same_size=Z share_of_floor=W`: faceorg's photos/s
 divided by face_recognition's at the same size, and by the decode+detect floor's.
 """
@@ -167,8 +169,14 @@ class Pipelines:
         return faces
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time, all its threads (the busy-looping load runs in other processes)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int) -> dict[str, list[float]]:
-    """name -> [seconds, photos, faces], every pipeline run on each chunk in turn (rotating order)."""
+    """name -> [seconds, photos, faces, CPU seconds], every pipeline run on each chunk in turn (rotating order)."""
     runs = {
         "decode": pipes.decode,
         "decode+detect": pipes.decode_detect,
@@ -176,7 +184,7 @@ def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int
         "face_recognition same size": pipes.fr_same_size,
         "face_recognition full size": pipes.fr_full_size,
     }
-    totals = {name: [0.0, 0, 0] for name in runs}
+    totals = {name: [0.0, 0, 0, 0.0] for name in runs}
     names = list(runs)
     for n, start in enumerate(range(0, len(paths), chunk)):
         part = paths[start : start + chunk]
@@ -185,11 +193,12 @@ def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int
             mine = [p for p in part if full_every and paths.index(p) % full_every == 0] if full else part
             if not mine:
                 continue
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             faces = runs[name](mine)
             totals[name][0] += time.perf_counter() - started
             totals[name][1] += len(mine)
             totals[name][2] += faces
+            totals[name][3] += cpu_seconds() - cpu
     return totals
 
 
@@ -248,12 +257,20 @@ def main() -> None:
         f"{config.detect_max_side} px, min face {config.min_face_px} px; interleaved in chunks of {args.chunk}"
     )
     rate = {}
-    for name, (seconds, photos, faces) in totals.items():
+    for name, (seconds, photos, faces, cpu) in totals.items():
         rate[name] = photos / seconds if seconds else 0.0
-        print(f"  {name:<27} {photos:4d} photos {seconds:7.1f} s  {rate[name]:6.2f} photos/s  {faces:4d} faces")
+        print(
+            f"  {name:<27} {photos:4d} photos {seconds:7.1f} s  {rate[name]:6.2f} photos/s  {faces:4d} faces  "
+            f"CPU {cpu / photos if photos else 0.0:6.3f} s/photo"
+        )
     scanned = totals["faceorg"][1]
     print(
-        "faceorg stages, s/photo (decode and previews run in workers, overlapping the models): "
+        f"CPU per photo, faceorg / decode+detect floor: {totals['faceorg'][3] / totals['decode+detect'][3]:.2f} "
+        "(all threads; on a saturated machine photos/s follows it)"
+    )
+    print(
+        "faceorg stages, s/photo (decode and previews run in workers, overlapping the models; the waits are "
+        "the scan thread's idle time): "
         + ", ".join(f"{k} {v / scanned:.3f}" for k, v in sorted(pipes.stage_seconds.items(), key=lambda kv: -kv[1]))
     )
     full = rate["face_recognition full size"]

@@ -68,6 +68,11 @@ _PER_FILE_STORE_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueE
 _CACHE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
 
 
+def _add(summary: ScanSummary, stage: str, started: float) -> None:
+    """Time since `started` added to the stage: where the scan's thread spent it, waits included."""
+    summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
 def _reason(stage: str, error: BaseException | str) -> str:
     """What a failure record says: the stage that failed, then the exact reason."""
     text = error if isinstance(error, str) else (str(error) or type(error).__name__)
@@ -208,7 +213,9 @@ class Scanner:
                     if not queue or should_stop():
                         summary.cancelled = bool(queue)
                         break
+                    waited = time.perf_counter()
                     prepared = queue.popleft().result()
+                    _add(summary, "wait for decode", waited)
                     if prepared.action == "analyse":
                         waiting.append(prepared)
                         if queue and len(waiting) < self.pipeline.detect_batch:
@@ -255,7 +262,9 @@ class Scanner:
     def _end(self, summary: ScanSummary) -> None:
         """Group the faces stored but not grouped yet (this scan's, and any an interrupted one left)."""
         if self.update_people:
+            started = time.perf_counter()
             summary.people_created = group_pending(self.conn)[1]
+            _add(summary, "grouping", started)
         self._index = None
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
@@ -375,13 +384,15 @@ class Scanner:
             self._previews.append((writing, photo_id))
         summary.scanned += 1
         summary.faces += len(face_ids)
-        summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
+        _add(summary, "store", start)
 
     def _drain_previews(self, summary: ScanSummary, keep: int) -> None:
         """Wait until at most `keep` photos' previews are still being written (their errors surface here)."""
         while len(self._previews) > keep:
             writing, photo_id = self._previews.popleft()
+            waited = time.perf_counter()
             seconds = writing.result()
+            _add(summary, "wait for previews", waited)
             previews_done(self.conn, photo_id)
             summary.stage_seconds["previews"] = summary.stage_seconds.get("previews", 0.0) + seconds
 
