@@ -393,8 +393,9 @@ class Scanner:
 
         The newest first: the worker writes them oldest first, so the newest is the one it has
         likely not begun, and this thread writes it rather than wait idle (`Job`). On the
-        interleaved bench (bench/scan.py --quick, 2 cores shared with other jobs) this thread
-        waited 18 ms a photo for previews before (mostly at the end of each 6-photo scan)."""
+        interleaved bench (bench/scan.py --quick, 2 cores shared with other jobs, load 5-7) this
+        thread waited 18 ms a photo for previews before, mostly at the end of each 6-photo scan;
+        13-25 ms after, now including the previews it writes itself: no clear gain at that noise."""
         while len(self._previews) > keep:
             writing, photo_id = self._previews.pop()
             waited = time.perf_counter()
