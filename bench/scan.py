@@ -4,7 +4,9 @@ and next to the floors (decode alone; decode + detection), on the same camera-si
 The library is built once (cached) from ../shared/faces: copies resized to 12, 16 and 24
 megapixels. Every pipeline runs in this one process, models loaded beforehand, and they are
 interleaved: the photos go in chunks (6 by default), and each chunk is run by every pipeline
-in turn, so all of them see the same moments of a busy computer. The pipelines:
+in turn, so all of them see the same moments of a busy computer. faceorg is warmed up by a scan
+of one photo (as the others by a first call): the grouping's first import of scipy took 0.8 s,
+charged to the first chunk before. The pipelines:
 
 - decode: faceorg's draft-mode decode to `detect_max_side` (the floor of any pipeline);
 - decode+detect: the same decode, then the configured detector (the floor of a face scan);
@@ -22,6 +24,8 @@ the whole library in a separate process for CPU use and peak memory.
     make bench-deps && .venv/bin/python bench/scan.py [--quick] [--photos 120] [--load 2] [--device cpu]
     (faceorg as shipped before issue 13: --detector mtcnn --model-threads 2 --max-side 1024)
 
+Each pipeline's CPU time (all threads of this process) is printed too: on a saturated machine
+throughput follows CPU per photo, and it is much steadier than wall time on a shared computer.
 The last line is `ratio_vs_face_recognition_same_size=Z share_of_floor=W`: faceorg's photos/s
 divided by face_recognition's at the same size, and by the decode+detect floor's.
 """
@@ -118,6 +122,9 @@ class Pipelines:
         self.pipeline.stage_seconds.clear()
         self.scanner = Scanner(connect(self.config.db_path), self.config, lambda: self.pipeline)
         self.workdir = workdir
+        (workdir / "warm").mkdir()
+        os.symlink(warm, workdir / "warm" / warm.name)
+        self.scanner.scan([workdir / "warm"])  # what a first scan imports (scipy for grouping) loads here too
         self.stage_seconds: dict[str, float] = {}
         self.fr = yardsticks.face_recognition()
         self.fr.face_encodings(self.pipeline.decode(warm).image[::4, ::4].copy())
@@ -162,8 +169,14 @@ class Pipelines:
         return faces
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time, all its threads (the busy-looping load runs in other processes)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int) -> dict[str, list[float]]:
-    """name -> [seconds, photos, faces], every pipeline run on each chunk in turn (rotating order)."""
+    """name -> [seconds, photos, faces, CPU seconds], every pipeline run on each chunk in turn (rotating order)."""
     runs = {
         "decode": pipes.decode,
         "decode+detect": pipes.decode_detect,
@@ -171,7 +184,7 @@ def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int
         "face_recognition same size": pipes.fr_same_size,
         "face_recognition full size": pipes.fr_full_size,
     }
-    totals = {name: [0.0, 0, 0] for name in runs}
+    totals = {name: [0.0, 0, 0, 0.0] for name in runs}
     names = list(runs)
     for n, start in enumerate(range(0, len(paths), chunk)):
         part = paths[start : start + chunk]
@@ -180,11 +193,12 @@ def interleaved(pipes: Pipelines, paths: list[Path], chunk: int, full_every: int
             mine = [p for p in part if full_every and paths.index(p) % full_every == 0] if full else part
             if not mine:
                 continue
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             faces = runs[name](mine)
             totals[name][0] += time.perf_counter() - started
             totals[name][1] += len(mine)
             totals[name][2] += faces
+            totals[name][3] += cpu_seconds() - cpu
     return totals
 
 
@@ -243,12 +257,20 @@ def main() -> None:
         f"{config.detect_max_side} px, min face {config.min_face_px} px; interleaved in chunks of {args.chunk}"
     )
     rate = {}
-    for name, (seconds, photos, faces) in totals.items():
+    for name, (seconds, photos, faces, cpu) in totals.items():
         rate[name] = photos / seconds if seconds else 0.0
-        print(f"  {name:<27} {photos:4d} photos {seconds:7.1f} s  {rate[name]:6.2f} photos/s  {faces:4d} faces")
+        print(
+            f"  {name:<27} {photos:4d} photos {seconds:7.1f} s  {rate[name]:6.2f} photos/s  {faces:4d} faces  "
+            f"CPU {cpu / photos if photos else 0.0:6.3f} s/photo"
+        )
     scanned = totals["faceorg"][1]
     print(
-        "faceorg stages, s/photo (decode and previews run in workers, overlapping the models): "
+        f"CPU per photo, faceorg / decode+detect floor: {totals['faceorg'][3] / totals['decode+detect'][3]:.2f} "
+        "(all threads; on a saturated machine photos/s follows it)"
+    )
+    print(
+        "faceorg stages, s/photo (decode and previews run in workers, overlapping the models; the waits are "
+        "the scan thread's idle time): "
         + ", ".join(f"{k} {v / scanned:.3f}" for k, v in sorted(pipes.stage_seconds.items(), key=lambda kv: -kv[1]))
     )
     full = rate["face_recognition full size"]

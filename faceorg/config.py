@@ -34,6 +34,9 @@ class Config:
     1024 over 12-24 MP photos (1.4-3.9x on 12 MP), the same faces found (issue 13)."""
     face_batch: int = 32
     decode_workers: int = 0
+    """0: one more than the cores, at most 4. On the 2-core machine at load average 8 (other jobs plus
+    2 busy processes), interleaved in one run, 1 / 2 / 3 workers scanned 1.54 / 1.64 / 1.74 photos/s
+    (decode+detect floor 1.77; bench/scan_configs.py): fewer did not help there (issue 13)."""
     model_threads: int = 1
     """Intra-op threads for torch and onnxruntime on the model thread (faceorg/vision/threads.py)."""
     embedder: str = "torch"

@@ -3,7 +3,8 @@
 Hashing and decoding run ahead in a small thread pool (Pillow releases the GIL); the
 models run on the calling thread (with the fixed thread count of faceorg/vision/threads.py),
 faces of several photos batched through the analyzers; thumbnails and face crops are
-written by their own worker, never on the model thread. Each photo is stored in its own
+written by their own worker (the model thread writes some itself only where it would
+otherwise wait idle for that worker). Each photo is stored in its own
 transaction, so an interruption (Ctrl-C, Cancel, a crash) leaves the library consistent
 and the next scan resumes where this one stopped. The user's files are only ever opened
 for reading.
@@ -36,6 +37,7 @@ from faceorg.people.index import IdentityIndex
 from faceorg.people.junk import JunkRules, mark_background
 from faceorg.people.update import place_new_faces
 from faceorg.scan.hashing import content_hash
+from faceorg.scan.helping import Job
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
 from faceorg.scan.previews import write_previews
 from faceorg.scan.progress import ScanProgress, ScanSummary
@@ -55,13 +57,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[ScanProgress], None]
-PHOTOS_PER_FLUSH = 4
-"""At most this many analysed photos wait for their batch: results keep appearing during a scan."""
+PHOTOS_PER_FLUSH = 8
+"""At most this many analysed photos wait for their batch: results keep appearing during a scan
+(every second or two), and the analyzers get batches big enough to pay. The three default
+analyzers, ms per face at 1 model thread (bench/analyzer_batch.py, 62 faces of camera photos,
+2-core machine shared with other jobs, load average 4.6-7.5): batch 4: 21.1 / 31.5 / 39.7, batch 8:
+22.5 / 26.8 / 34.7, batch 16: 25.2 / 26.4 / 40.8 (was 4 photos, about 4 faces, before)."""
 PREVIEWS_AHEAD = 8
 """At most this many photos wait for their previews (each holds its decoded pixels)."""
 _PER_FILE_STORE_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError)
 """Errors storing one photo that are about that photo's data, not about the library."""
 _CACHE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES)
+
+
+def _add(summary: ScanSummary, stage: str, started: float) -> None:
+    """Time since `started` added to the stage: where the scan's thread spent it, waits included."""
+    summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
 def _reason(stage: str, error: BaseException | str) -> str:
@@ -101,7 +112,7 @@ class Scanner:
         self._pipeline_factory = pipeline_factory or self._default_pipeline
         self._pipeline: FacePipeline | None = None
         self._stage_base: dict[str, float] = {}
-        self._previews: deque[tuple[Future[float], int]] = deque()  # (writing, photo id)
+        self._previews: deque[tuple[Job[float], int]] = deque()  # (writing, photo id)
         self._preview_pool: ThreadPoolExecutor | None = None
 
     def _default_pipeline(self) -> FacePipeline:
@@ -204,7 +215,9 @@ class Scanner:
                     if not queue or should_stop():
                         summary.cancelled = bool(queue)
                         break
+                    waited = time.perf_counter()
                     prepared = queue.popleft().result()
+                    _add(summary, "wait for decode", waited)
                     if prepared.action == "analyse":
                         waiting.append(prepared)
                         if queue and len(waiting) < self.pipeline.detect_batch:
@@ -251,7 +264,9 @@ class Scanner:
     def _end(self, summary: ScanSummary) -> None:
         """Group the faces stored but not grouped yet (this scan's, and any an interrupted one left)."""
         if self.update_people:
+            started = time.perf_counter()
             summary.people_created = group_pending(self.conn)[1]
+            _add(summary, "grouping", started)
         self._index = None
 
     def _batch_full(self, pending: list[tuple[Prepared, PhotoFaces]]) -> bool:
@@ -318,10 +333,10 @@ class Scanner:
         )
 
     def _store_analysis(self, prepared: Prepared, photo: PhotoFaces, summary: ScanSummary) -> None:
-        def previews(face_ids: list[int]) -> Future[float]:
+        def previews(face_ids: list[int]) -> Job[float]:
             """Handed to the previews worker: the model thread goes on with the next photo."""
             self._drain_previews(summary, PREVIEWS_AHEAD)
-            return cast(ThreadPoolExecutor, self._preview_pool).submit(self._write_previews, prepared, photo, face_ids)
+            return Job(cast(ThreadPoolExecutor, self._preview_pool), self._write_previews, prepared, photo, face_ids)
 
         self.store_faces(
             prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews, summary
@@ -333,7 +348,7 @@ class Scanner:
         facts: FileFacts,
         records: list,
         versions: dict[str, str],
-        previews: Callable[[list[int]], Future[float] | None],
+        previews: Callable[[list[int]], Job[float] | None],
         summary: ScanSummary,
     ) -> None:
         """Store one analysed photo in one transaction (the local scan and the cluster scan share this).
@@ -371,13 +386,21 @@ class Scanner:
             self._previews.append((writing, photo_id))
         summary.scanned += 1
         summary.faces += len(face_ids)
-        summary.stage_seconds["store"] = summary.stage_seconds.get("store", 0.0) + time.perf_counter() - start
+        _add(summary, "store", start)
 
     def _drain_previews(self, summary: ScanSummary, keep: int) -> None:
-        """Wait until at most `keep` photos' previews are still being written (their errors surface here)."""
+        """Until at most `keep` photos' previews are still being written (their errors surface here).
+
+        The newest first: the worker writes them oldest first, so the newest is the one it has
+        likely not begun, and this thread writes it rather than wait idle (`Job`). On the
+        interleaved bench (bench/scan.py --quick, 2 cores shared with other jobs, load 5-7) this
+        thread waited 18 ms a photo for previews before, mostly at the end of each 6-photo scan;
+        13-25 ms after, now including the previews it writes itself: no clear gain at that noise."""
         while len(self._previews) > keep:
-            writing, photo_id = self._previews.popleft()
+            writing, photo_id = self._previews.pop()
+            waited = time.perf_counter()
             seconds = writing.result()
+            _add(summary, "wait for previews", waited)
             previews_done(self.conn, photo_id)
             summary.stage_seconds["previews"] = summary.stage_seconds.get("previews", 0.0) + seconds
 

@@ -106,11 +106,12 @@ class AgeGenderAnalyzer:
         age_net, _, means, scale, _ = self._load()
         age_in = self._batch([f.chip(AGE_CHIP, CHIP_PADDING) for f in faces], means, scale)
         name = age_net.get_inputs()[0].name
-        age_p = age_net.run(None, {name: age_in})[0].astype(np.float64)
-        if self.flip:
-            mirrored = np.ascontiguousarray(age_in[:, :, :, ::-1])
-            age_p = (age_p + age_net.run(None, {name: mirrored})[0].astype(np.float64)) / 2
-        return age_p
+        if not self.flip:
+            return age_net.run(None, {name: age_in})[0].astype(np.float64)
+        # the mirror images in the same run: one call, twice the batch (same outputs as two calls, less overhead)
+        both = np.ascontiguousarray(np.concatenate([age_in, age_in[:, :, :, ::-1]]))
+        age_p = age_net.run(None, {name: both})[0].astype(np.float64)
+        return (age_p[: len(faces)] + age_p[len(faces) :]) / 2
 
     def identities(self, faces: Sequence[AlignedFace]) -> np.ndarray:
         """Each face's identity descriptor: the one the embedder left on it, else computed here."""

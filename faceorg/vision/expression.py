@@ -100,9 +100,11 @@ class ExpressionAnalyzer:
         model = self._load()
         with torch.inference_mode(), reduced_precision(self.device):
             batch = chips_to_input([face.chip(self.chip_size, self.padding) for face in faces], self.device)
+            if self.flip:  # the mirror images in the same forward pass: one call, twice the batch
+                batch = torch.cat([batch, torch.flip(batch, dims=(3,))])
             probs = model(batch).double().cpu().numpy()
             if self.flip:
-                probs = (probs + model(torch.flip(batch, dims=(3,))).double().cpu().numpy()) / 2
+                probs = (probs[: len(faces)] + probs[len(faces) :]) / 2
         if self.calibrated:
             probs = temperature_scale(probs, ExpressionRule.load().temperature)
         return probs

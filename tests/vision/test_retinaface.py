@@ -10,7 +10,7 @@ from faceorg.core.errors import UsageError
 from faceorg.vision import catalogue  # noqa: F401  (registers the detectors)
 from faceorg.vision.decode import decode
 from faceorg.vision.detector import create_detector, registered_detectors
-from faceorg.vision.retinaface import RetinaFaceDetector, nms, priors
+from faceorg.vision.retinaface import BGR_MEAN, RetinaFaceDetector, network_input, nms, priors
 
 
 def test_priors_cover_every_output_of_the_network_at_odd_sizes():
@@ -20,6 +20,23 @@ def test_priors_cover_every_output_of_the_network_at_odd_sizes():
         loc = detector._load().run(None, {"input": np.zeros((1, 3, height, width), np.float32)})[0]
         assert loc.shape[1] == len(priors(height, width))
         assert detector([image], 10) == [[]], "a blank image has no face"
+
+
+def test_the_anchors_of_a_few_rows_are_those_rows_of_all_anchors():
+    every = priors(333, 501)
+    rows = np.array([0, 1, 7, len(every) // 2, len(every) - 1])
+    assert np.array_equal(priors(333, 501, rows=rows), every[rows])
+    assert priors(333, 501, rows=np.array([], dtype=np.int64)).shape == (0, 4)
+
+
+def test_the_network_input_is_each_photo_in_bgr_planes_less_the_training_mean():
+    rng = np.random.default_rng(0)
+    images = [rng.integers(0, 256, (5, 7, 3), dtype=np.uint8) for _ in range(2)]
+    got = network_input(images)
+    assert got.shape == (2, 3, 5, 7) and got.dtype == np.float32
+    for i, image in enumerate(images):
+        for plane, channel in enumerate((2, 1, 0)):  # blue, green, red
+            assert np.array_equal(got[i, plane], image[..., channel].astype(np.float32) - BGR_MEAN[plane])
 
 
 def test_nms_keeps_the_best_of_overlapping_boxes_and_every_separate_one():
