@@ -3,8 +3,7 @@
 Hashing and decoding run ahead in a small thread pool (Pillow releases the GIL); the
 models run on the calling thread (with the fixed thread count of faceorg/vision/threads.py),
 faces of several photos batched through the analyzers; thumbnails and face crops are
-written by their own worker (the model thread writes some itself only where it would
-otherwise wait idle for that worker). Each photo is stored in its own
+written by their own worker, never on the model thread. Each photo is stored in its own
 transaction, so an interruption (Ctrl-C, Cancel, a crash) leaves the library consistent
 and the next scan resumes where this one stopped. The user's files are only ever opened
 for reading.
@@ -37,7 +36,6 @@ from faceorg.people.index import IdentityIndex
 from faceorg.people.junk import JunkRules, mark_background
 from faceorg.people.update import place_new_faces
 from faceorg.scan.hashing import content_hash
-from faceorg.scan.helping import Job
 from faceorg.scan.plan import Candidate, ScanPlan, plan_scan
 from faceorg.scan.previews import write_previews
 from faceorg.scan.progress import ScanProgress, ScanSummary
@@ -112,7 +110,7 @@ class Scanner:
         self._pipeline_factory = pipeline_factory or self._default_pipeline
         self._pipeline: FacePipeline | None = None
         self._stage_base: dict[str, float] = {}
-        self._previews: deque[tuple[Job[float], int]] = deque()  # (writing, photo id)
+        self._previews: deque[tuple[Future[float], int]] = deque()  # (writing, photo id)
         self._preview_pool: ThreadPoolExecutor | None = None
 
     def _default_pipeline(self) -> FacePipeline:
@@ -333,10 +331,10 @@ class Scanner:
         )
 
     def _store_analysis(self, prepared: Prepared, photo: PhotoFaces, summary: ScanSummary) -> None:
-        def previews(face_ids: list[int]) -> Job[float]:
+        def previews(face_ids: list[int]) -> Future[float]:
             """Handed to the previews worker: the model thread goes on with the next photo."""
             self._drain_previews(summary, PREVIEWS_AHEAD)
-            return Job(cast(ThreadPoolExecutor, self._preview_pool), self._write_previews, prepared, photo, face_ids)
+            return cast(ThreadPoolExecutor, self._preview_pool).submit(self._write_previews, prepared, photo, face_ids)
 
         self.store_faces(
             prepared.candidate, self._facts(prepared), photo.records, self.pipeline.versions, previews, summary
@@ -348,7 +346,7 @@ class Scanner:
         facts: FileFacts,
         records: list,
         versions: dict[str, str],
-        previews: Callable[[list[int]], Job[float] | None],
+        previews: Callable[[list[int]], Future[float] | None],
         summary: ScanSummary,
     ) -> None:
         """Store one analysed photo in one transaction (the local scan and the cluster scan share this).
@@ -389,15 +387,9 @@ class Scanner:
         _add(summary, "store", start)
 
     def _drain_previews(self, summary: ScanSummary, keep: int) -> None:
-        """Until at most `keep` photos' previews are still being written (their errors surface here).
-
-        The newest first: the worker writes them oldest first, so the newest is the one it has
-        likely not begun, and this thread writes it rather than wait idle (`Job`). On the
-        interleaved bench (bench/scan.py --quick, 2 cores shared with other jobs, load 5-7) this
-        thread waited 18 ms a photo for previews before, mostly at the end of each 6-photo scan;
-        13-25 ms after, now including the previews it writes itself: no clear gain at that noise."""
+        """Wait until at most `keep` photos' previews are still being written (their errors surface here)."""
         while len(self._previews) > keep:
-            writing, photo_id = self._previews.pop()
+            writing, photo_id = self._previews.popleft()
             waited = time.perf_counter()
             seconds = writing.result()
             _add(summary, "wait for previews", waited)
