@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,6 +175,8 @@ class Library:
                 try:
                     summary = self._attribute_pass_for().run(progress, should_stop=should_stop)
                     return summary
+                except CancelledError:  # the library closed under it: what was stored stays, the rest waits
+                    return AttributeSummary(cancelled=True)
                 finally:
                     if summary is None or summary.done or summary.failed or summary.refreshed:
                         self._changed(OpChanges(faces=True))
@@ -273,7 +275,9 @@ class Library:
 
 
 def _in_background(work: Callable[[], Any], name: str) -> Future:
-    """Run `work` on a daemon thread of its own (quitting never waits for a model mid-batch)."""
+    """Run `work` on a thread of its own. Not a daemon: an interpreter's exit (the CLI, tests) waits
+    for the batch in hand once `close` has cancelled it, so no model's native threads are torn down
+    under it ("terminate called without an active exception"); the app ends with os._exit anyway."""
     future: Future = Future()
 
     def run() -> None:
@@ -284,5 +288,5 @@ def _in_background(work: Callable[[], Any], name: str) -> Future:
         except BaseException as error:  # handed to whoever waits on the future
             future.set_exception(error)
 
-    threading.Thread(target=run, name=name, daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=False).start()
     return future

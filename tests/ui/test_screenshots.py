@@ -123,11 +123,11 @@ def meshed(people_library, session_config):
 
 def test_looking_at_the_camera_filter_and_head_pose_in_the_viewer(meshed, library_window, qtbot, shots):
     win = library_window
-    toggles = win.photos.filter_bar.attribute_toggles
-    qtbot.waitUntil(lambda: "Looking_At_Camera" in toggles, timeout=10_000)
-    assert "Eyes_Closed" not in toggles  # computed, but its filter precision was not measured high enough
+    bar = win.photos.filter_bar  # its toggles are rebuilt whenever the background pass brings a new attribute
+    qtbot.waitUntil(lambda: "Looking_At_Camera" in bar.attribute_toggles, timeout=10_000)
+    assert "Eyes_Closed" not in bar.attribute_toggles  # computed, but its filter precision was not measured high enough
     all_photos = win.photos.model.rowCount()
-    toggles["Looking_At_Camera"].set_state(True)
+    bar.attribute_toggles["Looking_At_Camera"].set_state(True)
     expected = FaceIndex.load(meshed).photos(win.photos.filter_bar.current())
     qtbot.waitUntil(lambda: win.photos.model.rowCount() == len(expected), timeout=10_000)
     assert 0 < len(expected) <= all_photos
