@@ -96,6 +96,9 @@ def load_features(data: Path, size: int, scale: float, recompute: bool = False) 
     for line in (data / f"features_{size}_{scale:g}.jsonl").open():
         row = json.loads(line)
         found[row["file"]] = pa.derived_features(row["features"])
+    missing = {rule.feature for rule in pa.RULES.values() for row in found.values() if rule.feature not in row}
+    if missing:
+        raise SystemExit(f"the cached features lack {sorted(missing)}: run with --recompute (from the kept label maps)")
     return found
 
 

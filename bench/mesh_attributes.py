@@ -29,7 +29,19 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 DATA = Path("/work/data/attributes")
 
-from attributes import auc, fit_logistic, labels, stratified  # noqa: E402
+from attributes import auc, fit_logistic, labels  # noqa: E402
+
+SHARED_SETS = ("deepface", "lfw_tune")
+"""The mesh's mouth is compared on the shared photos' labels (the face mesh cache covers those)."""
+
+
+def stratified(files: list[str], label) -> dict[str, list[str]]:
+    """Alternate fit / check within the positives and within the negatives."""
+    rows: dict[str, list[str]] = {"fit": [], "check": []}
+    for value in (1, 0):
+        for i, f in enumerate(f for f in files if label(f) == value):
+            rows["fit" if i % 2 == 0 else "check"].append(f)
+    return rows
 
 
 def eye_labels() -> dict[str, int]:
@@ -123,7 +135,8 @@ def main() -> int:
     from faceorg.vision import mesh_attributes
 
     rows = mesh_rows()
-    mouth = {f: v["Mouth_Slightly_Open"] for f, v in labels().items() if "Mouth_Slightly_Open" in v}
+    shared = {f: v for name, files in labels().items() if name in SHARED_SETS for f, v in files.items()}
+    mouth = {f: v["Mouth_Slightly_Open"] for f, v in shared.items() if "Mouth_Slightly_Open" in v}
     truths = {"Eyes_Closed": eye_labels(), "Mouth_Slightly_Open": mouth}
     fitted = {}
     parsing = parsing_scores()
