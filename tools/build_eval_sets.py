@@ -2,7 +2,7 @@
 
     python tools/build_eval_sets.py --out /work/data/eval14 \
         --ckplus  /work/.mirror/WuJie1010+Facial-Expression-Recognition.Pytorch/repo \
-        --wild    /work/.mirror/muxspace+facial_expressions/repo \
+        --wild    /work/.mirror/muxspace+facial_expressions/repo --train-per-class 1500 \
         --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo --train-per-age 40
 
 Each argument is a bare git mirror of a public GitHub repository; files are read from its
@@ -16,6 +16,10 @@ HEAD with `git show`, so nothing else is needed. Sets, sources and licences:
 * ``wild`` (in the wild): github.com/muxspace/facial_expressions (Apache-2.0 repository;
   many photos come from LFW and the web, labels by students). Classes are mapped to FER2013
   names, "contempt" dropped, at most `--per-class` photos per class.
+* ``wild_train`` (expression, for fitting the expression head of bench/expression_head.py):
+  at most `--train-per-class` further muxspace photos per class, only of persons on the
+  ``cal`` side of the split and none in ``wild``; every row is split ``train``, so the
+  ``wild`` test split (other persons) stays unseen.
 * ``utkface`` (age): UTKFace aligned chips from github.com/bagashvilit/facial_recognition_bias
   (UTKFace: non-commercial research only). The true age is the first field of the file
   name; at most `--per-age` photos per year of age 0-90.
@@ -100,16 +104,44 @@ def ckplus_rows(mirror: Path) -> list[tuple[str, str, str, bytes]]:
     ]
 
 
-def wild_rows(mirror: Path, per_class: int) -> list[tuple[str, str, str, bytes]]:
+def legend_rows(mirror: Path) -> list[tuple[str, str]]:
+    """(image file, FER2013 label) for every labelled photo of the muxspace legend."""
     legend = git_bytes(mirror, "data/legend.csv").decode("utf-8", "replace").splitlines()
-    by_label: dict[str, list[str]] = defaultdict(list)
+    rows = []
     for row in csv.DictReader(legend):
         label = FER_NAMES.get(row["emotion"].strip().lower())
         if label:
-            by_label[label].append(row["image"].strip())
+            rows.append((row["image"].strip(), label))
+    return rows
+
+
+def wild_rows_index(mirror: Path, per_class: int) -> list[tuple[str, str, str]]:
+    """(file, label, person) of the ``wild`` set: the first `per_class` per class in hash order."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for file, label in legend_rows(mirror):
+        by_label[label].append(file)
     rows = []
     for label, files in sorted(by_label.items()):
         for file in sorted(set(files), key=lambda f: hashlib.sha256(f.encode()).hexdigest())[:per_class]:
+            rows.append((file, label, re.sub(r"_\d+$", "", Path(file).stem)))
+    return rows
+
+
+def wild_rows(mirror: Path, per_class: int) -> list[tuple[str, str, str, bytes]]:
+    return [(f, label, p, git_bytes(mirror, f"images/{f}")) for f, label, p in wild_rows_index(mirror, per_class)]
+
+
+def wild_train_rows(mirror: Path, per_class: int, train_per_class: int) -> list[tuple[str, str, str, bytes]]:
+    """Photos for fitting the expression head: persons of the cal half only, none in ``wild``."""
+    in_wild = {row[0] for row in wild_rows_index(mirror, per_class)}
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for file, label in legend_rows(mirror):
+        person = re.sub(r"_\d+$", "", Path(file).stem)
+        if file not in in_wild and split_of(person) == "cal":
+            by_label[label].append(file)
+    rows = []
+    for label, files in sorted(by_label.items()):
+        for file in sorted(set(files), key=lambda f: hashlib.sha256(f.encode()).hexdigest())[:train_per_class]:
             person = re.sub(r"_\d+$", "", Path(file).stem)
             rows.append((file, label, person, git_bytes(mirror, f"images/{file}")))
     return rows
@@ -146,11 +178,15 @@ def main() -> None:
     parser.add_argument("--per-class", type=int, default=120)
     parser.add_argument("--per-age", type=int, default=14)
     parser.add_argument("--train-per-age", type=int, default=0, help="also build utkface_train (0: no)")
+    parser.add_argument("--train-per-class", type=int, default=0, help="also build wild_train (0: no)")
     args = parser.parse_args()
     if args.ckplus:
         write_set(args.out, "ckplus", ckplus_rows(args.ckplus))
     if args.wild:
         write_set(args.out, "wild", wild_rows(args.wild, args.per_class))
+    if args.wild and args.train_per_class:
+        rows = wild_train_rows(args.wild, args.per_class, args.train_per_class)
+        write_set(args.out, "wild_train", rows, split="train")
     if args.utkface:
         write_set(args.out, "utkface", utkface_rows(args.utkface, 0, args.per_age))
     if args.utkface and args.train_per_age:
