@@ -9,6 +9,7 @@ from contextlib import closing
 from faceorg.cli.context import add_db_flag, add_json_flag, open_library
 from faceorg.cli.output import emit_json, face_json
 from faceorg.cli.people_cmd import resolve_person
+from faceorg.core.attributes import NOT_OFFERED
 from faceorg.core.calibration import OFFER_PRECISION, ExpressionRule
 from faceorg.core.filters import Filter, parse_age_range, parse_attributes, parse_expressions
 from faceorg.store import faces as face_repo
@@ -48,11 +49,22 @@ def warn_untrusted(expressions: frozenset[str], rule: ExpressionRule) -> None:
         )
 
 
+def warn_unoffered_attributes(attributes: tuple[tuple[str, bool], ...]) -> None:
+    """Same for attributes the app does not offer as filters (core.attributes.NOT_OFFERED says why)."""
+    for name in sorted({n for n, _ in attributes} & NOT_OFFERED):
+        print(
+            f"note: the '{name}' filter was right less than 80% of the time on labelled photos, so the app "
+            "does not offer it; expect many wrong photos",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     _, conn = open_library(args)
     with closing(conn):
         flt = filter_from(args, conn)
         warn_untrusted(flt.expressions, ExpressionRule.load())
+        warn_unoffered_attributes(flt.attributes)
         matches = FaceIndex.load(conn).matches(flt)
         paths = {p.id: p.path for p in photo_rows(conn, [photo for photo, _ in matches])}
         if args.json:

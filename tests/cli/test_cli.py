@@ -125,3 +125,13 @@ def test_a_bug_keeps_its_traceback_and_reaches_the_log(scanned, monkeypatch, _pr
         handler.flush()
     log = (_private_user_folders / "state" / "faceorg" / "log" / "faceorg.log").read_text(encoding="utf-8")
     assert "unexpected error running faceorg stats" in log and "KeyError: 'photos'" in log
+
+
+def test_find_says_when_an_attribute_is_one_the_app_does_not_offer(scanned, capsys):
+    """The command line runs every attribute filter, but says which ones measured too unreliable to offer."""
+    _, db, _, _ = scanned
+    assert main(["find", "--db", db, "--attr", "Black_Hair,-Eyeglasses"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "'Black_Hair'" in notes[0] and "does not offer" in notes[0]
+    assert main(["find", "--db", db, "--attr", "Eyeglasses,-Male"]) == 0
+    assert "note:" not in capsys.readouterr().err
