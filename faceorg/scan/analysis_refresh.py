@@ -13,13 +13,13 @@ photo. Boxes, identities, people and the user's decisions are not touched.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
 from faceorg.config import Config
+from faceorg.scan.on_writer import OnWriter, on_connection
 from faceorg.store import faces as face_repo
 from faceorg.store import models
 from faceorg.store.db import transaction
@@ -37,13 +37,14 @@ class AnalysisRefresh:
         conn: sqlite3.Connection | None,
         config: Config,
         analyzers: list[Any] | None = None,
-        on_writer: Callable[[Callable[[sqlite3.Connection], Any]], Any] | None = None,
+        on_writer: OnWriter | None = None,
     ) -> None:
-        """`on_writer` runs the library reads and writes (see scan.attribute_pass.OnWriter); the
-        analyzers run in the caller's thread."""
-        self.conn, self.config = conn, config
+        """`on_writer` runs the library reads and writes (scan.on_writer); the analyzers run in the
+        caller's thread."""
+        self.config = config
         self._analyzers = analyzers
-        self._db = on_writer or (lambda work: work(cast(sqlite3.Connection, conn)))
+        self._db = on_writer or on_connection(conn)
+        self._landmarker: Any = None  # dlib's shape predictor, loaded once for every photo redone
 
     @property
     def analyzers(self) -> list[Any]:
@@ -83,7 +84,9 @@ class AnalysisRefresh:
         except (DecodeError, OSError, MemoryError):
             decoded = None  # restamped below all the same: an unreadable photo is not retried forever
         if decoded is not None and stored:
-            landmarker, s = ShapeLandmarker(), decoded.scale
+            if self._landmarker is None:
+                self._landmarker = ShapeLandmarker()
+            landmarker, s = self._landmarker, decoded.scale
             aligned = []
             for face in stored:
                 box = face.record.box
@@ -112,5 +115,5 @@ class AnalysisRefresh:
 def _photo_and_faces(conn: sqlite3.Connection, photo_id: int) -> tuple[str, list]:
     """The photo's path and its faces not forgotten, as stored."""
     path = conn.execute("SELECT path FROM photos WHERE id = ?", (photo_id,)).fetchone()[0]
-    live = {r[0] for r in conn.execute("SELECT id FROM faces WHERE photo_id = ? AND forgotten = 0", (photo_id,))}
-    return path, [f for f in face_repo.of_photo(conn, photo_id) if f.id in live]
+    live = conn.execute("SELECT id FROM faces WHERE photo_id = ? AND forgotten = 0 ORDER BY x1", (photo_id,))
+    return path, face_repo.load(conn, [r[0] for r in live])

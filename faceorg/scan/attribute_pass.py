@@ -19,18 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, cast
 
 from faceorg.config import Config
 from faceorg.core.face import Box
 from faceorg.scan.analysis_refresh import AnalysisRefresh
+from faceorg.scan.on_writer import OnWriter, on_connection
 from faceorg.store import attribute_values
 from faceorg.store.db import transaction
 from faceorg.vision.decode import Decoded, DecodeError, decode
-
-OnWriter = Callable[[Callable[[sqlite3.Connection], Any]], Any]
-"""Runs one short piece of library work (read the pending faces, store a batch) where the library
-is written, and returns its result: the Library's writer thread, or simply the one connection."""
 
 FACES_PER_BATCH = 4
 """Faces parsed per step: progress, Pause, Cancel and a scan asking for the CPU are heard between
@@ -72,9 +68,9 @@ class AttributePass:
         refresh: AnalysisRefresh | None = None,
         on_writer: OnWriter | None = None,
     ):
-        self.conn, self.config = conn, config
+        self.config = config
         self._model = model
-        self._db: OnWriter = on_writer or (lambda work: work(cast(sqlite3.Connection, conn)))
+        self._db: OnWriter = on_writer or on_connection(conn)
         self.refresh = refresh or AnalysisRefresh(conn, config, on_writer=self._db)
 
     @property
