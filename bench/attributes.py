@@ -64,20 +64,28 @@ def auc(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(greater / (len(pos) * len(neg)))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = 10.0) -> tuple[float, float]:
-    """Maximum-likelihood a, b of p = sigmoid(a x + b) with an L2 penalty a^2 / (2c) (few positives):
-    Newton's method on the two parameters, as scikit-learn's LogisticRegression(C=c) solves it."""
-    X = np.stack([x, np.ones_like(x)], axis=1)
-    w = np.zeros(2)
+def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = 10.0) -> tuple[float, ...]:
+    """Maximum-likelihood a (one weight per column of x), b of p = sigmoid(a . x + b) with an L2
+    penalty |a|^2 / (2c) (few positives): Newton's method, as scikit-learn's LogisticRegression(C=c)
+    solves it. Returns (a..., b)."""
+    x = x.reshape(len(x), -1)
+    X = np.concatenate([x, np.ones((len(x), 1))], axis=1)
+    penalty = np.array([1 / c] * x.shape[1] + [0.0])
+    w = np.zeros(X.shape[1])
     for _ in range(100):
-        p = 1 / (1 + np.exp(-(X @ w)))
-        grad = X.T @ (p - y) + np.array([w[0] / c, 0.0])
-        hess = X.T @ (X * (p * (1 - p))[:, None]) + np.diag([1 / c, 1e-9])
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -40, 40)))
+        grad = X.T @ (p - y) + penalty * w
+        hess = X.T @ (X * (p * (1 - p))[:, None]) + np.diag(penalty + np.array([0.0] * x.shape[1] + [1e-9]))
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-10:
             break
-    return float(w[0]), float(w[1])
+    return tuple(float(v) for v in w)
+
+
+def logistic(weights: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+    x = x.reshape(len(x), -1)
+    return 1 / (1 + np.exp(-np.clip(x @ np.array(weights[:-1]) + weights[-1], -40, 40)))
 
 
 def load_features(data: Path, size: int, scale: float, recompute: bool = False) -> dict[str, dict[str, float]]:
@@ -90,26 +98,30 @@ def load_features(data: Path, size: int, scale: float, recompute: bool = False) 
         for path in sorted((data / f"maps_{size}_{scale:g}").glob("*.npz")):
             kept = np.load(path)
             file = path.stem.replace("__", "/", 1) + ".jpg"
-            found[file] = pa.derived_features(parsing.features(kept["labels"], kept["crop"], scale))
+            eyes = kept["landmarks"][:2] if "landmarks" in kept else None  # kept since h15attr
+            found[file] = pa.derived_features(parsing.features(kept["labels"], kept["crop"], scale, eyes))
         return found
     found = {}
     for line in (data / f"features_{size}_{scale:g}.jsonl").open():
         row = json.loads(line)
         found[row["file"]] = pa.derived_features(row["features"])
-    missing = {rule.feature for rule in pa.RULES.values() for row in found.values() if rule.feature not in row}
+    missing = {f for rule in pa.RULES.values() for row in found.values() for f in rule.needs() if f not in row}
     if missing:
         raise SystemExit(f"the cached features lack {sorted(missing)}: run with --recompute (from the kept label maps)")
     return found
 
 
-def samples(feats: dict, truth: dict, name: str, feature: str, log: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """set -> (x, y) of the set's parsed photos labelled for `name`."""
+def samples(feats: dict, truth: dict, name: str, terms) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """set -> (x, y) of the set's parsed photos labelled for `name`; x has one column per (feature, log) term."""
     from faceorg.vision import parsing_attributes as pa
 
-    rule = pa.Rule(feature, log, 1.0, 0.0)
     out = {}
     for set_name, files in truth.items():
-        rows = [(rule.x(feats[f]), lab[name]) for f, lab in files.items() if f in feats and name in lab]
+        rows = [
+            ([pa.term(feats[f], feature, log) for feature, log in terms], lab[name])
+            for f, lab in files.items()
+            if f in feats and name in lab
+        ]
         if rows:
             out[set_name] = (np.array([r[0] for r in rows]), np.array([r[1] for r in rows]))
     return out
@@ -124,18 +136,17 @@ def held_out(data: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.nda
         y = np.concatenate([data[s][1] for s in rest]) if rest else np.array([])
         if y.sum() == 0 or y.sum() == len(y):
             continue
-        a, b = fit_logistic(x, y)
-        out[held] = 1 / (1 + np.exp(-np.clip(a * data[held][0] + b, -40, 40)))
+        out[held] = logistic(fit_logistic(x, y), data[held][0])
     return out
 
 
-def report(feats: dict, truth: dict, names: dict[str, tuple[str, bool]]) -> dict[str, tuple[float, float, float, int]]:
+def report(feats: dict, truth: dict, names: dict[str, tuple]) -> dict[str, tuple[float, float, float, int]]:
     """Print the table; returns name -> (pooled AUC, precision, recall, positives)."""
     order = list(SET_LABELS)
     print(f"{'attribute':20s} " + " ".join(f"{s[:13]:>13s}" for s in order) + "   pooled AUC  pos  prec  rec  offered")
     result = {}
-    for name, (feature, log) in names.items():
-        data = samples(feats, truth, name, feature, log)
+    for name, terms in names.items():
+        data = samples(feats, truth, name, terms)
         probs = held_out(data)
         if not probs:
             continue
@@ -169,13 +180,20 @@ def main() -> int:
     parser.add_argument("--recompute", action="store_true", help="features from the kept label maps")
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--scale", type=float, default=2.0)
+    parser.add_argument("--without-also", action="store_true", help="each curve on its first feature only")
     parser.add_argument("--compare", type=int, metavar="SIZE", help="pooled check AUC at 512 px against SIZE px")
     args = parser.parse_args()
 
     from faceorg.vision import parsing_attributes as pa
 
     truth = labels()
-    names = {n: pa.FEATURE_OF[n] for n in pa.FEATURE_OF if any(n in lab for s in truth.values() for lab in s.values())}
+    names = {
+        n: (pa.FEATURE_OF[n], *pa.ALSO_OF.get(n, ()))
+        for n in pa.FEATURE_OF
+        if any(n in lab for s in truth.values() for lab in s.values())
+    }
+    if args.without_also:
+        names = {n: terms[:1] for n, terms in names.items()}
     feats = load_features(args.data, args.size, args.scale, args.recompute)
     if args.compare:
         small = load_features(args.data, args.compare, args.scale, args.recompute)
@@ -192,13 +210,18 @@ def main() -> int:
     report(feats, truth, names)
     if args.fit:
         print("\nRULES = {")
-        for name, (feature, log) in names.items():
-            data = samples(feats, truth, name, feature, log)
+        for name, terms in names.items():
+            data = samples(feats, truth, name, terms)
             x = np.concatenate([d[0] for d in data.values()])
             y = np.concatenate([d[1] for d in data.values()])
             if 0 < y.sum() < len(y):
-                a, b = fit_logistic(x, y)
-                print(f'    "{name}": Rule("{feature}", {log}, {a:.4f}, {b:.4f}),  # {int(y.sum())} of {len(y)}')
+                *a, b = fit_logistic(x, y)
+                (feature, log), more = terms[0], terms[1:]
+                also = ", ".join(f'("{f}", {lg}, {w:.4f})' for (f, lg), w in zip(more, a[1:]))
+                also = f", also=({also},)" if more else ""
+                print(
+                    f'    "{name}": Rule("{feature}", {log}, {a[0]:.4f}, {b:.4f}{also}),  # {int(y.sum())} of {len(y)}'
+                )
         print("}")
     return 0
 

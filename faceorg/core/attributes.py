@@ -113,7 +113,8 @@ NOT_OFFERED: frozenset[str] = frozenset(
 their filter precision at p >= 0.5 was below 0.8 on held-out photos (bench/attributes.py, 517
 labelled photos in four sets, each scored by curves fitted on the other three: Bald 0.56,
 Mouth_Slightly_Open 0.75, Black_Hair 0.72, Blond_Hair 0.67, Gray_Hair no face above 0.5).
-Eyeglasses (0.83) and Wearing_Hat (0.88) are offered.
+Eyeglasses (0.88, with the frame lines of vision/glasses.py; 0.83 before) and Wearing_Hat (0.88)
+are offered.
 From the face mesh (bench/mesh_attributes.py): Eyes_Closed returned a single face of 152 check
 photos at p >= 0.5 (too few to vouch for); the mesh's Mouth_Slightly_Open (AUC 0.80, precision
 0.66) replaces the parsing one and is not offered either. Looking_At_Camera is offered: precision

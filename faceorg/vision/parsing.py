@@ -48,6 +48,12 @@ def crop_box(box: Box, scale: float = CROP_SCALE) -> tuple[int, int, int, int]:
     return (int(round(cx - side / 2)), int(round(cy - side / 2)), int(round(cx + side / 2)), int(round(cy + side / 2)))
 
 
+def to_crop(points, box: Box, size: int = INPUT_SIZE, scale: float = CROP_SCALE) -> list[tuple[float, float]]:
+    """Image-pixel (x, y) points -> pixels of the crop `cut` makes of `box`."""
+    x1, y1, x2, y2 = crop_box(box, scale)
+    return [((x - x1) * size / (x2 - x1), (y - y1) * size / (y2 - y1)) for x, y in points]
+
+
 def cut(image: np.ndarray, box: Box, size: int = INPUT_SIZE, scale: float = CROP_SCALE) -> np.ndarray:
     """The (size, size, 3) uint8 crop; parts outside the photo are black, as a padded portrait."""
     x1, y1, x2, y2 = crop_box(box, scale)
@@ -108,8 +114,10 @@ FEATURE_CLASSES = (
 )
 
 
-def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE) -> dict[str, float]:
-    """Class shares (per face-box area) and hair colour statistics of one parsed crop."""
+def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE, eyes=None) -> dict[str, float]:
+    """Class shares (per face-box area) and hair colour statistics of one parsed crop; with `eyes`, the
+    (person's right, left) eye centres in crop pixels, also `frame_lines` (`glasses.frame_lines`)."""
+    from faceorg.vision import glasses
     from faceorg.vision.nets.bisenet import CLASSES
 
     face_area = labels.size / (scale * scale)
@@ -134,6 +142,8 @@ def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE) ->
     )
     lightness, red_green, yellow_blue = np.median(lab(pixels), axis=0)
     out.update(hair_lightness=float(lightness), hair_a=float(red_green), hair_b=float(yellow_blue))
+    if eyes is not None:
+        out["frame_lines"] = glasses.frame_lines(crop, eyes[0], eyes[1])
     return out
 
 
