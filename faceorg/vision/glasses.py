@@ -70,7 +70,13 @@ def frame_lines(image: np.ndarray, right_eye, left_eye) -> float:
     u = (left - right) / d
     v = np.array([-u[1], u[0]])
     centre = (right + left) / 2
-    grey = _grey(image)
+    # only the part of the image the bands reach (within 1.2 eye distances of the midpoint) is made grey
+    x0, y0 = (max(0, int(c - 1.2 * d)) for c in centre)
+    x1, y1 = int(centre[0] + 1.2 * d) + 2, int(centre[1] + 1.2 * d) + 2
+    grey = _grey(image[y0:y1, x0:x1])
+    if min(grey.shape) < 2:
+        return 0.0
+    centre = centre - (x0, y0)
     step = 1 / SAMPLES
     magnitudes = []
     for u0, u1, v0, v1 in EYES:
