@@ -1,11 +1,13 @@
 """Parse the largest face of every shared photo and cache its parsing features (for bench/attributes.py).
 
-    python bench/attribute_features.py [--size 512] [--scale 2.0] [--limit N] [--set celeba_sample]
+    python bench/attribute_features.py [--size 512] [--scale 2.0] [--limit N] [--set celeba_sample] [--labelled]
+        [--out DATA]
 
 Photos: ../shared/faces/lfw_tune (651 LFW photos) and ../shared/faces/deepface (67), or with
 `--set celeba_sample` the CelebA photos built by tools/build_celeba_sample.py (named `celeba_sample/FILE`).
 Writes /work/data/attributes/features_<size>_<scale>.jsonl (one line per photo: file, box,
-features), the label map and crop of each photo under /work/data/attributes/maps_<size>_<scale>/
+features), the label map, crop and the detector's 5 landmarks (in crop pixels, for
+`glasses.frame_lines`) of each photo under /work/data/attributes/maps_<size>_<scale>/
 (so new features are tried without parsing again: bench/attributes.py --recompute) and, at the
 default size, a 128 px thumbnail of each crop under /work/data/attributes/crops/ (what the labels
 in bench/attribute_labels.csv were read from). Resumable: photos already in the file are skipped.
