@@ -1,11 +1,13 @@
 """Parse the largest face of every shared photo and cache its parsing features (for bench/attributes.py).
 
-    python bench/attribute_features.py [--size 512] [--scale 2.0] [--limit N] [--set celeba_sample]
+    python bench/attribute_features.py [--size 512] [--scale 2.0] [--limit N] [--set celeba_sample] [--labelled]
+        [--out DATA]
 
 Photos: ../shared/faces/lfw_tune (651 LFW photos) and ../shared/faces/deepface (67), or with
 `--set celeba_sample` the CelebA photos built by tools/build_celeba_sample.py (named `celeba_sample/FILE`).
 Writes /work/data/attributes/features_<size>_<scale>.jsonl (one line per photo: file, box,
-features), the label map and crop of each photo under /work/data/attributes/maps_<size>_<scale>/
+features), the label map, crop and the detector's 5 landmarks (in crop pixels, for
+`glasses.frame_lines`) of each photo under /work/data/attributes/maps_<size>_<scale>/
 (so new features are tried without parsing again: bench/attributes.py --recompute) and, at the
 default size, a 128 px thumbnail of each crop under /work/data/attributes/crops/ (what the labels
 in bench/attribute_labels.csv were read from). Resumable: photos already in the file are skipped.
@@ -50,7 +52,8 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--scale", type=float, default=2.0)
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--labelled", action="store_true", help="only photos in bench/attribute_labels.csv")
+    parser.add_argument("--labelled", action="store_true", help="only photos in the bench's label files")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
     parser.add_argument("--out", type=Path, default=OUT, help="where the features and maps go")
     parser.add_argument("--set", default="shared", help="shared, or a set folder under /work/data")
     parser.add_argument("--reverse", action="store_true", help="last photo first (a second worker meets the first)")
@@ -67,7 +70,7 @@ def main() -> int:
     from faceorg.vision.pipeline import FacePipeline
     from faceorg.vision.weights import locate
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     (out / "crops").mkdir(exist_ok=True)
@@ -82,8 +85,10 @@ def main() -> int:
     model = load_bisenet(locate(parsing.PARSING_MODEL))
     todo = [p for p in photos(args.set) if f"{p.parent.name}/{p.name}" not in done]
     if args.labelled:
-        with (REPO / "bench" / "attribute_labels.csv").open() as handle:
-            wanted = {line.split(",", 1)[0] for line in handle}
+        wanted = set()
+        for name in ("attribute_labels.csv", "celeba_test_labels.csv"):
+            with (REPO / "bench" / name).open() as handle:
+                wanted |= {line.split(",", 1)[0] for line in handle}
         todo = [p for p in todo if f"{p.parent.name}/{p.name}" in wanted]
     todo = todo[::-1] if args.reverse else todo
     todo = todo[: args.limit] if args.limit else todo
@@ -105,7 +110,20 @@ def main() -> int:
             labels = parsing.parse(model, [crop])[0]
             spent += time.perf_counter() - started
             name = f"{path.parent.name}/{path.name}"
-            np.savez_compressed(maps / name.replace("/", "__").replace(".jpg", ".npz"), labels=labels, crop=crop)
+            x1, y1, x2, y2 = parsing.crop_box(box, args.scale)
+            marks = [
+                (
+                    (x * decoded.scale - pad - x1) * args.size / (x2 - x1),
+                    (y * decoded.scale - pad - y1) * args.size / (y2 - y1),
+                )
+                for x, y in rec.landmarks
+            ]
+            np.savez_compressed(
+                maps / name.replace("/", "__").replace(".jpg", ".npz"),
+                labels=labels,
+                crop=crop,
+                landmarks=np.array(marks),
+            )
             sink.write(json.dumps({"file": name, "features": parsing.features(labels, crop, args.scale)}) + "\n")
             sink.flush()
             if args.size == 512 and args.scale == 2.0:

@@ -14,7 +14,10 @@ For every attribute and every set S, the logistic curve is fitted on the other s
 with it (leave one set out); the table gives each set's check AUC with its positives and the pooled
 check figures (every photo scored by a curve that never saw its set): AUC, precision and recall at
 p >= 0.5. An attribute is offered where the pooled precision is >= 0.8. `--fit` prints the `RULES`
-fitted on every set, to paste into faceorg/vision/parsing_attributes.py. `--recompute` rebuilds the
+fitted on every set, to paste into faceorg/vision/parsing_attributes.py. `--check FILE` scores the
+shipped RULES on a label file no curve was fitted on: bench/lfw_glasses_check_labels.csv, Eyeglasses
+read by eye (blind to the scores; 13 too blurred to tell left out) on 170 grey LFW photos t0225-t0407
+(parse them with `bench/attribute_features.py --limit 186` after the labelled ones). `--recompute` rebuilds the
 features from the kept label maps with today's `parsing.features` (to try a new feature without
 parsing again). `--compare SIZE` prints the pooled check AUC at 512 px and at SIZE px input.
 """
@@ -64,20 +67,28 @@ def auc(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(greater / (len(pos) * len(neg)))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = 10.0) -> tuple[float, float]:
-    """Maximum-likelihood a, b of p = sigmoid(a x + b) with an L2 penalty a^2 / (2c) (few positives):
-    Newton's method on the two parameters, as scikit-learn's LogisticRegression(C=c) solves it."""
-    X = np.stack([x, np.ones_like(x)], axis=1)
-    w = np.zeros(2)
+def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = 10.0) -> tuple[float, ...]:
+    """Maximum-likelihood a (one weight per column of x), b of p = sigmoid(a . x + b) with an L2
+    penalty |a|^2 / (2c) (few positives): Newton's method, as scikit-learn's LogisticRegression(C=c)
+    solves it. Returns (a..., b)."""
+    x = x.reshape(len(x), -1)
+    X = np.concatenate([x, np.ones((len(x), 1))], axis=1)
+    penalty = np.array([1 / c] * x.shape[1] + [0.0])
+    w = np.zeros(X.shape[1])
     for _ in range(100):
-        p = 1 / (1 + np.exp(-(X @ w)))
-        grad = X.T @ (p - y) + np.array([w[0] / c, 0.0])
-        hess = X.T @ (X * (p * (1 - p))[:, None]) + np.diag([1 / c, 1e-9])
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -40, 40)))
+        grad = X.T @ (p - y) + penalty * w
+        hess = X.T @ (X * (p * (1 - p))[:, None]) + np.diag(penalty + np.array([0.0] * x.shape[1] + [1e-9]))
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-10:
             break
-    return float(w[0]), float(w[1])
+    return tuple(float(v) for v in w)
+
+
+def logistic(weights: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+    x = x.reshape(len(x), -1)
+    return 1 / (1 + np.exp(-np.clip(x @ np.array(weights[:-1]) + weights[-1], -40, 40)))
 
 
 def load_features(data: Path, size: int, scale: float, recompute: bool = False) -> dict[str, dict[str, float]]:
@@ -90,26 +101,30 @@ def load_features(data: Path, size: int, scale: float, recompute: bool = False) 
         for path in sorted((data / f"maps_{size}_{scale:g}").glob("*.npz")):
             kept = np.load(path)
             file = path.stem.replace("__", "/", 1) + ".jpg"
-            found[file] = pa.derived_features(parsing.features(kept["labels"], kept["crop"], scale))
+            eyes = kept["landmarks"][:2] if "landmarks" in kept else None  # kept since h15attr
+            found[file] = pa.derived_features(parsing.features(kept["labels"], kept["crop"], scale, eyes))
         return found
     found = {}
     for line in (data / f"features_{size}_{scale:g}.jsonl").open():
         row = json.loads(line)
         found[row["file"]] = pa.derived_features(row["features"])
-    missing = {rule.feature for rule in pa.RULES.values() for row in found.values() if rule.feature not in row}
+    missing = {f for rule in pa.RULES.values() for row in found.values() for f in rule.needs() if f not in row}
     if missing:
         raise SystemExit(f"the cached features lack {sorted(missing)}: run with --recompute (from the kept label maps)")
     return found
 
 
-def samples(feats: dict, truth: dict, name: str, feature: str, log: bool) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """set -> (x, y) of the set's parsed photos labelled for `name`."""
+def samples(feats: dict, truth: dict, name: str, terms) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """set -> (x, y) of the set's parsed photos labelled for `name`; x has one column per (feature, log) term."""
     from faceorg.vision import parsing_attributes as pa
 
-    rule = pa.Rule(feature, log, 1.0, 0.0)
     out = {}
     for set_name, files in truth.items():
-        rows = [(rule.x(feats[f]), lab[name]) for f, lab in files.items() if f in feats and name in lab]
+        rows = [
+            ([pa.term(feats[f], feature, log) for feature, log in terms], lab[name])
+            for f, lab in files.items()
+            if f in feats and name in lab
+        ]
         if rows:
             out[set_name] = (np.array([r[0] for r in rows]), np.array([r[1] for r in rows]))
     return out
@@ -124,18 +139,17 @@ def held_out(data: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.nda
         y = np.concatenate([data[s][1] for s in rest]) if rest else np.array([])
         if y.sum() == 0 or y.sum() == len(y):
             continue
-        a, b = fit_logistic(x, y)
-        out[held] = 1 / (1 + np.exp(-np.clip(a * data[held][0] + b, -40, 40)))
+        out[held] = logistic(fit_logistic(x, y), data[held][0])
     return out
 
 
-def report(feats: dict, truth: dict, names: dict[str, tuple[str, bool]]) -> dict[str, tuple[float, float, float, int]]:
+def report(feats: dict, truth: dict, names: dict[str, tuple]) -> dict[str, tuple[float, float, float, int]]:
     """Print the table; returns name -> (pooled AUC, precision, recall, positives)."""
     order = list(SET_LABELS)
     print(f"{'attribute':20s} " + " ".join(f"{s[:13]:>13s}" for s in order) + "   pooled AUC  pos  prec  rec  offered")
     result = {}
-    for name, (feature, log) in names.items():
-        data = samples(feats, truth, name, feature, log)
+    for name, terms in names.items():
+        data = samples(feats, truth, name, terms)
         probs = held_out(data)
         if not probs:
             continue
@@ -162,6 +176,24 @@ def report(feats: dict, truth: dict, names: dict[str, tuple[str, bool]]) -> dict
     return result
 
 
+def check(feats: dict, path: Path) -> int:
+    """The shipped curves (fitted on the four sets) on photos none of them saw: AUC, precision, recall at p >= 0.5."""
+    from faceorg.vision import parsing_attributes as pa
+
+    with path.open(newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["file"] in feats]
+    for name in [c for c in rows[0] if c in pa.RULES]:
+        found = [(pa.RULES[name].probability(feats[r["file"]]), int(r[name])) for r in rows if r[name] != ""]
+        p, y = np.array([v[0] for v in found]), np.array([v[1] for v in found])
+        chosen = p >= 0.5
+        tp = int((chosen & (y == 1)).sum())
+        print(
+            f"{name}: AUC {auc(p, y):.3f} ({int(y.sum())} positives of {len(y)}), precision "
+            f"{tp / max(1, chosen.sum()):.2f}, recall {tp / max(1, y.sum()):.2f} at p >= 0.5"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DATA)
@@ -169,13 +201,21 @@ def main() -> int:
     parser.add_argument("--recompute", action="store_true", help="features from the kept label maps")
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--scale", type=float, default=2.0)
+    parser.add_argument("--check", type=Path, help="score the shipped RULES on this label file (no fitting)")
+    parser.add_argument("--without-also", action="store_true", help="each curve on its first feature only")
     parser.add_argument("--compare", type=int, metavar="SIZE", help="pooled check AUC at 512 px against SIZE px")
     args = parser.parse_args()
 
     from faceorg.vision import parsing_attributes as pa
 
     truth = labels()
-    names = {n: pa.FEATURE_OF[n] for n in pa.FEATURE_OF if any(n in lab for s in truth.values() for lab in s.values())}
+    names = {
+        n: (pa.FEATURE_OF[n], *pa.ALSO_OF.get(n, ()))
+        for n in pa.FEATURE_OF
+        if any(n in lab for s in truth.values() for lab in s.values())
+    }
+    if args.without_also:
+        names = {n: terms[:1] for n, terms in names.items()}
     feats = load_features(args.data, args.size, args.scale, args.recompute)
     if args.compare:
         small = load_features(args.data, args.compare, args.scale, args.recompute)
@@ -187,18 +227,25 @@ def main() -> int:
         for name in big:
             print(f"{name:20s} pooled check AUC 512: {big[name][0]:.3f}  {args.compare}: {low[name][0]:.3f}")
         return 0
+    if args.check:
+        return check(feats, args.check)
     counts = {s: sum(f in feats for f in files) for s, files in truth.items()}
     print(f"parsed labelled photos per set: {counts}; input {args.size}, crop {args.scale:g}x the face box")
     report(feats, truth, names)
     if args.fit:
         print("\nRULES = {")
-        for name, (feature, log) in names.items():
-            data = samples(feats, truth, name, feature, log)
+        for name, terms in names.items():
+            data = samples(feats, truth, name, terms)
             x = np.concatenate([d[0] for d in data.values()])
             y = np.concatenate([d[1] for d in data.values()])
             if 0 < y.sum() < len(y):
-                a, b = fit_logistic(x, y)
-                print(f'    "{name}": Rule("{feature}", {log}, {a:.4f}, {b:.4f}),  # {int(y.sum())} of {len(y)}')
+                *a, b = fit_logistic(x, y)
+                (feature, log), more = terms[0], terms[1:]
+                also = ", ".join(f'("{f}", {lg}, {w:.4f})' for (f, lg), w in zip(more, a[1:]))
+                also = f", also=({also},)" if more else ""
+                print(
+                    f'    "{name}": Rule("{feature}", {log}, {a[0]:.4f}, {b:.4f}{also}),  # {int(y.sum())} of {len(y)}'
+                )
         print("}")
     return 0
 

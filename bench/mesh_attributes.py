@@ -1,7 +1,14 @@
 """AUC, positives and precision/recall at p >= 0.5 of the mesh attributes; head pose on the shared photos.
 
-    python bench/mesh_features.py          # run the mesh once (cached under /work/data/attributes)
-    python bench/mesh_attributes.py [--fit]
+    python bench/mesh_features.py [--set S] --out DATA   # run the mesh once per set
+    python bench/mesh_attributes.py [--data DATA] [--fit]
+
+Mouth_Slightly_Open is checked as in bench/attributes.py: on the four labelled sets (those whose
+mesh is in DATA), each set scored by a curve fitted on the others (leave one set out), for the
+shipped measure and the mouth measures of `mesh_attributes.features` beside it; `--fit` then
+prints its curve fitted on every set. Measures are recomputed from the kept landmarks
+(DATA/mesh_marks, bench/mesh_features.py) where there are some. Eyes_Closed (labels on the shared
+photos only) keeps the alternating fit / check halves below.
 
 Same photos, split and logistic fit as bench/attributes.py (which see). `--fit` fits each
 curve on the fit half and prints the RULES for faceorg/vision/mesh_attributes.py; without
@@ -29,7 +36,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 DATA = Path("/work/data/attributes")
 
-from attributes import auc, fit_logistic, labels  # noqa: E402
+from attributes import SET_LABELS, auc, fit_logistic, held_out, labels  # noqa: E402
 
 SHARED_SETS = ("deepface", "lfw_tune")
 """The mesh's mouth is compared on the shared photos' labels (the face mesh cache covers those)."""
@@ -70,24 +77,69 @@ def facing_report(rows: dict) -> None:
     )
 
 
-def mesh_rows() -> dict[str, dict]:
+def mesh_rows(data: Path = DATA) -> dict[str, dict]:
     from faceorg.vision import mesh_attributes, mesh_measures
 
     rows = {}
-    for line in (DATA / "mesh.jsonl").open():
+    for line in (data / "mesh.jsonl").open():
         r = json.loads(line)
         r["eye_open"], r["mouth_open"] = (r["eye_r"] + r["eye_l"]) / 2, r["mouth"]
         r["pitch"] -= mesh_measures.PITCH_ZERO - r.get("pitch_zero", 0.0)  # cached before PITCH_ZERO was set
         r["turned"] = float(np.hypot(r["yaw"], r["pitch"]))
+        kept = data / "mesh_marks" / (r["file"].replace("/", "__").replace(".jpg", ".npy"))
+        if kept.exists():
+            marks = np.load(kept)
+            r |= mesh_attributes.features(marks, mesh_measures.head_pose(marks))
         rows[r["file"]] = r
     assert set(mesh_attributes.RULES) <= {"Eyes_Closed", "Mouth_Slightly_Open"}
     return rows
 
 
-def parsing_scores() -> dict[str, float]:
+MOUTH_MEASURES = ("mouth_area", "mouth_open")
+"""Mouth measures compared (log, as the shipped curve): inner-lip area over squared eye distance
+(shipped since mesh2), the middle inner-lip gap over mouth width (mesh1)."""
+
+
+def mouth_sets_report(rows: dict, fit: bool):
+    """Mouth_Slightly_Open, leave one set out over the labelled sets; returns the shipped rule, refitted with `fit`."""
+    from faceorg.vision import mesh_attributes
+    from faceorg.vision.parsing_attributes import Rule
+
+    name = "Mouth_Slightly_Open"
+    shipped = mesh_attributes.RULES[name]
+    truth = labels()
+    print(f"{name}, leave one set out (positives):")
+    print(f"{'measure':14s} " + " ".join(f"{s[:13]:>13s}" for s in SET_LABELS) + "   pooled AUC  pos  prec  rec")
+    for feature in dict.fromkeys((shipped.feature, *MOUTH_MEASURES)):
+        rule = Rule(feature, True, 1.0, 0.0)
+        data = {}
+        for set_name, files in truth.items():
+            found = [(rule.x(rows[f]), lab[name]) for f, lab in files.items() if f in rows and name in lab]
+            if found:
+                data[set_name] = (np.array([v[0] for v in found]), np.array([v[1] for v in found]))
+        probs = held_out(data)
+        cells = [
+            f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})" if s in probs else f"{'-':>13s}"
+            for s in SET_LABELS
+        ]
+        p = np.concatenate([probs[s] for s in probs])
+        y = np.concatenate([data[s][1] for s in probs])
+        chosen = p >= 0.5
+        tp = int((chosen & (y == 1)).sum())
+        print(
+            f"{feature:14s} " + " ".join(cells) + f"   {auc(p, y):10.3f} {int(y.sum()):4d} "
+            f"{tp / max(1, chosen.sum()):5.2f} {tp / max(1, y.sum()):4.2f}"
+        )
+        if fit and feature == shipped.feature:
+            x = np.concatenate([d[0] for d in data.values()])
+            shipped = Rule(feature, True, *fit_logistic(x, np.concatenate([d[1] for d in data.values()])))
+    return shipped
+
+
+def parsing_scores(data: Path = DATA) -> dict[str, float]:
     from faceorg.vision import parsing_attributes as pa
 
-    path = DATA / "features_512_2.jsonl"
+    path = data / "features_512_2.jsonl"
     if not path.exists():
         return {}
     found = {}
@@ -130,18 +182,20 @@ def report(name: str, rule, rows: dict, truth: dict[str, int], fit: bool, parsin
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fit", action="store_true")
+    parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
 
     from faceorg.vision import mesh_attributes
 
-    rows = mesh_rows()
+    rows = mesh_rows(args.data)
     shared = {f: v for name, files in labels().items() if name in SHARED_SETS for f, v in files.items()}
     mouth = {f: v["Mouth_Slightly_Open"] for f, v in shared.items() if "Mouth_Slightly_Open" in v}
     truths = {"Eyes_Closed": eye_labels(), "Mouth_Slightly_Open": mouth}
     fitted = {}
-    parsing = parsing_scores()
+    parsing = parsing_scores(args.data)
     for name, rule in mesh_attributes.RULES.items():
         fitted[name] = report(name, rule, rows, truths[name], args.fit, parsing)
+    fitted["Mouth_Slightly_Open"] = mouth_sets_report(rows, args.fit)
     facing_report(rows)
     deep = [r for f, r in rows.items() if f.startswith("deepface/")]
     lfw = [r for f, r in rows.items() if f.startswith("lfw_tune/")]
@@ -151,7 +205,7 @@ def main() -> int:
             f"pose {label} ({len(group)} faces): median yaw/pitch/roll {np.median(pose, 0).round(1)}, "
             f"|yaw| 90th percentile {np.percentile(np.abs(pose[:, 0]), 90):.1f}"
         )
-    turned = np.abs([r["yaw"] for r in rows.values()])
+    turned = np.abs([r["yaw"] for f, r in rows.items() if f.split("/")[0] in SHARED_SETS])
     print(
         f"'turned away' by mesh yaw: of {len(turned)} labelled subjects (largest face, all real) a rule would set "
         + ", ".join(f"{int((turned > t).sum())} aside at |yaw| > {t}" for t in (30, 35, 40))

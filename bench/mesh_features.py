@@ -1,11 +1,13 @@
 """Run the face mesh on the largest face of every shared photo and cache its measures (for bench/mesh_attributes.py).
 
-    python bench/mesh_features.py [--limit N]
+    python bench/mesh_features.py [--limit N] [--set celeba_test] [--out DATA]
 
 Photos: ../shared/faces/deepface and ../shared/faces/lfw_tune (the photos of
-bench/attribute_features.py). Writes /work/data/attributes/mesh.jsonl (one line per photo:
-file, eye openness right/left, mouth openness, yaw/pitch/roll, face presence) and a 96 px
-eye strip per photo under /work/data/attributes/eyes/ (what the Eyes_Closed labels in
+bench/attribute_features.py), or with `--set` a set folder under /work/data (a tight CelebA crop is
+padded as there). Writes DATA/mesh.jsonl (one line per photo: file, eye openness right/left, mouth
+openness, yaw/pitch/roll, face presence) and DATA/mesh_marks/FILE.npy (the 468 landmarks, so new
+measures are tried without running the mesh again), and a 96 px
+eye strip per photo under DATA/eyes/ (what the Eyes_Closed labels in
 bench/attribute_labels.csv were read from). Prints the mesh's ms per face (crop + net +
 measures, one face at a time, one thread). Resumable.
 """
@@ -20,11 +22,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 FACES = REPO.parent / "shared" / "faces"
 OUT = Path("/work/data/attributes")
 
 
-def photos() -> list[Path]:
+def photos(name: str = "shared") -> list[Path]:
+    if name != "shared":
+        return sorted((Path("/work/data") / name).glob("*.jpg"))
     return sorted((FACES / "deepface").glob("*.jpg")) + sorted((FACES / "lfw_tune").glob("*.jpg"))
 
 
@@ -43,9 +48,13 @@ def eye_strip(image, marks):
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--set", default="shared", help="shared, or a set folder under /work/data")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the measures go")
     args = parser.parse_args()
 
+    import numpy as np
     import torch
+    from attribute_features import padded
 
     from faceorg.config import default_config
     from faceorg.core.face import Box
@@ -55,21 +64,26 @@ def main() -> int:
     from faceorg.vision.weights import locate
 
     torch.set_num_threads(1)
-    (OUT / "eyes").mkdir(parents=True, exist_ok=True)
-    target = OUT / "mesh.jsonl"
+    out = args.out
+    (out / "eyes").mkdir(parents=True, exist_ok=True)
+    (out / "mesh_marks").mkdir(exist_ok=True)
+    target = out / "mesh.jsonl"
     done = {json.loads(line)["file"] for line in target.open()} if target.exists() else set()
     config = default_config().with_overrides(
-        db_path=OUT / "x.db", cache_dir=OUT / "cache", models_dir=OUT / "m", device="cpu"
+        db_path=out / "x.db", cache_dir=out / "cache", models_dir=out / "m", device="cpu"
     )
     pipe = FacePipeline(config, analyzer_names=[])
     model = load_face_mesh(locate(face_mesh.MESH_MODEL))
-    todo = [p for p in photos() if f"{p.parent.name}/{p.name}" not in done]
+    todo = [p for p in photos(args.set) if f"{p.parent.name}/{p.name}" not in done]
     todo = todo[: args.limit] if args.limit else todo
     spent, measured = 0.0, 0
     with target.open("a") as sink:
         for path in todo:
             decoded = pipe.decode(path)
             records = pipe.detect(decoded).records
+            if not records:
+                decoded, _ = padded(decoded)
+                records = pipe.detect(decoded).records
             if not records:
                 continue
             rec = max(records, key=lambda r: r.box.width * r.box.height)
@@ -87,7 +101,8 @@ def main() -> int:
             row = dict(file=name, eye_r=right, eye_l=left, mouth=mouth, yaw=yaw, pitch=pitch, roll=roll)
             row |= {"presence": float(presence[0]), "pitch_zero": mesh_measures.PITCH_ZERO}
             sink.write(json.dumps(row) + "\n")
-            eye_strip(decoded.image, marks[0]).save(OUT / "eyes" / name.replace("/", "__"))
+            np.save(out / "mesh_marks" / name.replace("/", "__").replace(".jpg", ".npy"), marks[0])
+            eye_strip(decoded.image, marks[0]).save(out / "eyes" / name.replace("/", "__"))
     print(f"done: {measured} faces, {1000 * spent / max(1, measured):.1f} ms per face (crop + mesh + measures)")
     return 0
 

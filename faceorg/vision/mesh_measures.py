@@ -4,7 +4,7 @@ Landmark indices are MediaPipe's canonical face mesh numbering (the person's rig
 on the photo's left). Openness is a gap divided by a width of the same feature, so it
 does not depend on the face's size: for each eye the mean of three upper/lower eyelid
 distances over the corner-to-corner width; for the mouth the inner-lip gap over the
-corner-to-corner width.
+corner-to-corner width, and the area inside the inner lip edge over the squared eye distance.
 
 Pose comes from the 3D landmarks: the face's x axis is the mean of the vectors between
 symmetric pairs (eye corners, cheeks, mouth corners), its y axis runs from the forehead to
@@ -24,6 +24,8 @@ import numpy as np
 RIGHT_EYE = (33, 133, ((160, 144), (159, 145), (158, 153)))
 LEFT_EYE = (263, 362, ((387, 373), (386, 374), (385, 380)))
 MOUTH_CORNERS, INNER_LIPS = (78, 308), (13, 14)
+INNER_LIP_RING = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
+"""The inner edge of the lips: from the person's right mouth corner over the upper lip, back under the lower."""
 SYMMETRIC_PAIRS = ((33, 263), (133, 362), (234, 454), (127, 356), (61, 291), (93, 323))
 """(person's right, person's left) landmark pairs that span the face sideways."""
 FOREHEAD, CHIN = 10, 152
@@ -47,6 +49,18 @@ def mouth_openness(marks: np.ndarray) -> float:
     """Inner-lip gap over mouth width: 0 for closed lips."""
     width = float(np.linalg.norm(marks[MOUTH_CORNERS[0], :2] - marks[MOUTH_CORNERS[1], :2]))
     return float(np.linalg.norm(marks[INNER_LIPS[0], :2] - marks[INNER_LIPS[1], :2])) / max(width, 1e-6)
+
+
+def mouth_area(marks: np.ndarray) -> float:
+    """Area inside the inner lip edge over the squared distance between the eye centres: 0 for closed
+    lips. The whole opening counts, not the gap at the middle only, and the eyes' distance does not
+    grow with a smile as the mouth's width does."""
+    ring = marks[list(INNER_LIP_RING), :2].astype(np.float64)
+    x, y = ring[:, 0], ring[:, 1]
+    area = 0.5 * abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))))
+    right = (marks[RIGHT_EYE[0], :2] + marks[RIGHT_EYE[1], :2]) / 2
+    left = (marks[LEFT_EYE[0], :2] + marks[LEFT_EYE[1], :2]) / 2
+    return area / max(float(np.sum((left - right) ** 2)), 1e-6)
 
 
 def head_pose(marks: np.ndarray) -> tuple[float, float, float]:

@@ -20,7 +20,7 @@ from faceorg.vision.weights import locate
 if TYPE_CHECKING:
     from faceorg.vision.nets.bisenet import BiSeNet
 
-CALIBRATION = "cal2"
+CALIBRATION = "cal3"
 """Bump when RULES change: the pass then re-runs every face."""
 
 
@@ -48,10 +48,11 @@ class ParsingAttributes:
         if not faces:
             return []
         crops = [parsing.cut(image, box, self.size, self.scale) for image, box, _ in faces]
+        eyes = [parsing.to_crop(m[:2], box, self.size, self.scale) if len(m) >= 2 else None for _, box, m in faces]
         labels = parsing.parse(self._load(), crops, self.device)
         return [
-            parsing_attributes.probabilities(parsing.features(lab, crop, self.scale))
-            for lab, crop in zip(labels, crops)
+            parsing_attributes.probabilities(parsing.features(lab, crop, self.scale, eye))
+            for lab, crop, eye in zip(labels, crops, eyes)
         ]
 
 

@@ -1,12 +1,13 @@
 """Hair colour is measured in CIE L*a*b*: the conversion gives the standard's values for known colours,
-and a blond crop's hair reads lighter and yellower than a black one's."""
+and a blond crop's hair reads lighter and yellower than a black one's. Pure black "hair" (the crop's
+overhang outside the photo, a black wall the parsing took for hair) is not black hair."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from faceorg.vision import parsing
+from faceorg.vision import parsing, parsing_attributes
 from faceorg.vision.nets.bisenet import CLASSES
 
 
@@ -29,3 +30,23 @@ def test_blond_hair_is_lighter_and_yellower_than_black_hair():
     blond, black = _hair_features((225, 200, 120)), _hair_features((25, 20, 20))
     assert blond["hair_lightness"] > black["hair_lightness"] + 0.5
     assert blond["hair_b"] > black["hair_b"] + 0.2
+
+
+def test_pure_black_pixels_labelled_hair_are_not_black_hair():
+    black_hair, black_wall = _hair_features((25, 20, 20)), _hair_features((0, 1, 0))
+    assert black_hair["hair_dark"] > 0.9 and black_wall["hair_dark"] == 0.0
+    full = {**black_hair, "share_eye_g": 0.0, "share_l_eye": 0.01, "share_r_eye": 0.01}
+    wall = {**black_wall, "share_eye_g": 0.0, "share_l_eye": 0.01, "share_r_eye": 0.01}
+    assert (
+        parsing_attributes.probabilities(full)["Black_Hair"]
+        > 0.5
+        > parsing_attributes.probabilities(wall)["Black_Hair"]
+    )
+
+
+def test_half_overhang_half_black_hair_still_reads_as_black_hair():
+    labels = np.zeros((64, 64), np.uint8)
+    labels[:20] = CLASSES.index("hair")
+    crop = np.zeros((64, 64, 3), np.uint8)
+    crop[:20, 32:] = (25, 20, 20)  # the left half of the hair lies outside the photo
+    assert parsing.features(labels, crop)["hair_dark"] > 0.9
