@@ -1,0 +1,205 @@
+"""Choose the age head's inputs and training by cross-validation inside the training photos.
+
+    PYTHONPATH=$PWD python bench/age_head_cv.py --configs base,huber,gender ...   # CV + cal figures
+
+Nothing here looks at the `utkface` test split. Each configuration is scored two ways:
+* 5-fold cross-validation over `utkface_train` (the head's MAE before the monotone map,
+  each year of age weighted alike, like the evaluation sets which hold the same number of
+  photos per year); photos of `--extra` sets are added to every training fold, never scored;
+* the head fitted on all training photos, measured on the `utkface` cal split (MAE before
+  the map, and after a monotone map fitted on that same cal split: optimistic, for ranking).
+
+Extra inputs beyond bench/age_head.py's cache (cached under /work/data/cache/i14 as
+agehead-extra-<set>.npz): the gender net's P(male) and the identity descriptor of the
+mirrored chip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from age_head import band_weights, inputs  # noqa: E402
+from quality import BANDS, CACHE, aligned, detect_set, torch_threads  # noqa: E402
+
+from faceorg.core import calibration  # noqa: E402
+from faceorg.vision.age_head import head_features  # noqa: E402
+
+CONFIGS = {
+    # name: (features, loss, members, hidden, dropout, epochs, decay)
+    "base": dict(features="base", loss="mse", members=5, hidden=128, dropout=0.3, epochs=150, decay=1e-2),
+}
+
+
+def config(name: str) -> dict:
+    """`base` plus overrides spelt key=value joined by '+', e.g. `loss=huber+members=8`."""
+    out = dict(CONFIGS["base"])
+    if name != "base":
+        for part in name.split("+"):
+            key, value = part.split("=")
+            out[key] = type(out[key])(value) if key in out else value
+    return out
+
+
+def extras(name: str) -> dict[str, np.ndarray]:
+    """Per face of `inputs(name)`: P(male) and the mirrored chip's identity descriptor (cached)."""
+    cache = CACHE / f"agehead-extra-{name}.npz"
+    if cache.is_file():
+        return dict(np.load(cache))
+    from faceorg.vision.age_gender import CHIP_PADDING, GENDER_CHIP, AgeGenderAnalyzer
+    from faceorg.vision.embed_dlib import CHIP_PADDING as ID_PADDING
+    from faceorg.vision.embed_dlib import CHIP_SIZE, l2_normalise
+    from faceorg.vision.embed_torch import TorchDlibEmbedder
+
+    rows = [r for r in detect_set(name, 20, True) if r["rect"]]
+    analyzer = AgeGenderAnalyzer("cpu", calibrated=False, head=False)
+    _, gender_net, means, scale, _ = analyzer._load()
+    model = TorchDlibEmbedder("cpu")._load()
+    male, flipped = [], []
+    for start in range(0, len(rows), 64):
+        faces = aligned(name, rows[start : start + 64], True)
+        gender_in = analyzer._batch([f.chip(GENDER_CHIP, CHIP_PADDING) for f in faces], means, scale)
+        male.append(gender_net.run(None, {gender_net.get_inputs()[0].name: gender_in})[0][:, 1])
+        chips = [np.ascontiguousarray(f.chip(CHIP_SIZE, ID_PADDING)[:, ::-1]) for f in faces]
+        flipped.append(l2_normalise(model.embed(chips)))
+        print(f"  extras {name}: {start + len(faces)} of {len(rows)} faces", file=sys.stderr, flush=True)
+    data = {"male": np.concatenate(male).astype(np.float64), "ids_flip": np.concatenate(flipped)}
+    np.savez(cache, **data)
+    return data
+
+
+def features(data: dict[str, np.ndarray], kind: str) -> np.ndarray:
+    ids = data["ids"]
+    if "flipid" in kind:
+        both = ids + data["ids_flip"]
+        ids = both / np.linalg.norm(both, axis=1, keepdims=True)
+    x = head_features(data["bins"], ids)
+    if "gender" in kind:
+        p = np.clip(data["male"], 1e-4, 1 - 1e-4)
+        x = np.hstack([x, np.log(p / (1 - p))[:, None]])
+    return x
+
+
+def fit_members(x, age, weights, cfg, seeds) -> list:
+    import torch
+
+    out = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        xs, target, weight = (torch.tensor(a, dtype=torch.float32) for a in (x, age, weights))
+        net = torch.nn.Sequential(
+            torch.nn.Dropout(cfg["dropout"]),
+            torch.nn.Linear(x.shape[1], cfg["hidden"]),
+            torch.nn.SiLU(),
+            torch.nn.Dropout(cfg["dropout"]),
+            torch.nn.Linear(cfg["hidden"], 1),
+        )
+        optimiser = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=cfg["decay"])
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, cfg["epochs"])
+        for _ in range(cfg["epochs"]):
+            order = torch.randperm(len(xs))
+            for start in range(0, len(order), 256):
+                batch = order[start : start + 256]
+                error = net(xs[batch]).squeeze(1) - target[batch]
+                if cfg["loss"] == "mse":
+                    loss = error**2
+                elif cfg["loss"] == "l1":
+                    loss = error.abs()
+                else:  # huber with delta in years, e.g. huber5
+                    loss = torch.nn.functional.huber_loss(
+                        error, torch.zeros_like(error), reduction="none", delta=float(cfg["loss"][5:] or 5)
+                    )
+                loss = (weight[batch] * loss).mean()
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+            schedule.step()
+        net.eval()
+        out.append(net)
+    return out
+
+
+def predict(nets, x) -> np.ndarray:
+    import torch
+
+    with torch.no_grad():
+        xs = torch.tensor(x, dtype=torch.float32)
+        return np.mean([n(xs).squeeze(1).numpy() for n in nets], axis=0)
+
+
+def year_weighted_mae(predicted, truth) -> float:
+    years = np.round(truth).astype(int)
+    w = 1.0 / np.bincount(years)[years]
+    return float(np.sum(w * np.abs(predicted - truth)) / np.sum(w))
+
+
+def band_line(predicted, truth) -> str:
+    e = predicted - truth
+    return " ".join(
+        f"{lo}-{hi if hi < 200 else ''}:{np.mean(np.abs(e[m])):.2f}/{np.mean(e[m]):+.2f}"
+        for lo, hi in BANDS
+        for m in [(truth >= lo) & (truth <= hi)]
+    )
+
+
+def run(name: str, train, extra, cal, folds: int, seed_count: int | None) -> None:
+    cfg = config(name)
+    members = seed_count or cfg["members"]
+    start = time.time()
+    x, age = features(train, cfg["features"]), train["age"]
+    xe = features(extra, cfg["features"]) if extra else np.zeros((0, x.shape[1]))
+    ae = extra["age"] if extra else np.zeros(0)
+    fold = np.random.default_rng(0).permutation(len(age)) % folds
+    cv = np.zeros(len(age))
+    for k in range(folds):
+        tr = fold != k
+        xt, at = np.vstack([x[tr], xe]), np.concatenate([age[tr], ae])
+        mean, scale = xt.mean(axis=0), xt.std(axis=0) + 1e-6
+        nets = fit_members((xt - mean) / scale, at, band_weights(at), cfg, range(members))
+        cv[~tr] = predict(nets, (x[~tr] - mean) / scale)
+    xt, at = np.vstack([x, xe]), np.concatenate([age, ae])
+    mean, scale = xt.mean(axis=0), xt.std(axis=0) + 1e-6
+    nets = fit_members((xt - mean) / scale, at, band_weights(at), cfg, range(cfg["members"]))
+    xc = features(cal, cfg["features"])
+    pc = predict(nets, (xc - mean) / scale)
+    params = calibration.fit_age(pc, cal["age"])
+    mapped, _, _ = calibration.apply_age(pc, params)
+    print(
+        f"{name}: CV MAE/year {year_weighted_mae(cv, age):.3f} (plain {np.mean(np.abs(cv - age)):.3f}) "
+        f"| cal raw {np.mean(np.abs(pc - cal['age'])):.3f} mapped {np.mean(np.abs(mapped - cal['age'])):.3f} "
+        f"| {time.time() - start:.0f}s\n   CV bands {band_line(cv, age)}\n   cal mapped {band_line(mapped, cal['age'])}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--configs", default="base")
+    parser.add_argument("--extra", default="", help="sets added to every training fold, e.g. utkface_rest")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--cv-members", type=int, help="members per fold (default: the config's)")
+    args = parser.parse_args()
+    torch_threads()
+
+    def load(name):
+        return {**inputs(name), **extras(name)}
+
+    train, held = load("utkface_train"), load("utkface")
+    cal = {k: v[held["split"] == "cal"] for k, v in held.items()}
+    extra = None
+    if args.extra:
+        parts = [load(n) for n in args.extra.split(",")]
+        extra = {k: np.concatenate([p[k] for p in parts]) for k in ("bins", "ids", "ids_flip", "male", "age")}
+    for name in args.configs.split(","):
+        run(name, train, extra, cal, args.folds, args.cv_members)
+
+
+if __name__ == "__main__":
+    main()
