@@ -34,7 +34,17 @@ from faceorg.vision.age_head import head_features  # noqa: E402
 
 CONFIGS = {
     # name: (features, loss, members, hidden, dropout, epochs, decay)
-    "base": dict(features="base", loss="mse", members=5, hidden=128, dropout=0.3, epochs=150, decay=1e-2),
+    "base": dict(
+        features="base",
+        loss="mse",
+        members=5,
+        hidden=128,
+        dropout=0.3,
+        epochs=150,
+        decay=1e-2,
+        weights="band",
+        target="years",
+    ),
 }
 
 
@@ -87,6 +97,19 @@ def features(data: dict[str, np.ndarray], kind: str) -> np.ndarray:
     return x
 
 
+def mirrored(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The same faces with the mirrored chip's descriptor in place of the original's."""
+    return {**data, "ids": data["ids_flip"]}
+
+
+def training_rows(data, rows, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs, ages) of `rows` of `data`; with `augflip` each face also once with its mirror's descriptor."""
+    x, age = features(data, kind)[rows], data["age"][rows]
+    if "augflip" in kind:
+        x, age = np.vstack([x, features(mirrored(data), kind)[rows]]), np.concatenate([age, age])
+    return x, age
+
+
 def fit_members(x, age, weights, cfg, seeds) -> list:
     import torch
 
@@ -126,18 +149,40 @@ def fit_members(x, age, weights, cfg, seeds) -> list:
     return out
 
 
-def predict(nets, x) -> np.ndarray:
+def predict(nets, x, cfg) -> np.ndarray:
     import torch
 
     with torch.no_grad():
         xs = torch.tensor(x, dtype=torch.float32)
-        return np.mean([n(xs).squeeze(1).numpy() for n in nets], axis=0)
+        out = np.mean([n(xs).squeeze(1).numpy().astype(np.float64) for n in nets], axis=0)
+    return np.expm1(out / LOG_SCALE) if cfg["target"] == "log" else out
+
+
+LOG_SCALE = 15.0
+"""log1p(age) times this: a target spread like the years' (about 0-70), so the same learning rate suits."""
+
+
+def target(age: np.ndarray, cfg: dict) -> np.ndarray:
+    return np.log1p(age) * LOG_SCALE if cfg["target"] == "log" else age
+
+
+def year_weights(age: np.ndarray) -> np.ndarray:
+    """Weights under which every year of age holds the same total weight (mean weight 1)."""
+    years = np.round(age).astype(int)
+    weights = 1.0 / np.bincount(years)[years]
+    return weights * len(age) / weights.sum()
+
+
+def train_weights(age: np.ndarray, cfg: dict) -> np.ndarray:
+    return year_weights(age) if cfg["weights"] == "year" else band_weights(age)
 
 
 def year_weighted_mae(predicted, truth) -> float:
-    years = np.round(truth).astype(int)
-    w = 1.0 / np.bincount(years)[years]
-    return float(np.sum(w * np.abs(predicted - truth)) / np.sum(w))
+    return float(np.mean(year_weights(truth) * np.abs(predicted - truth)))
+
+
+def band_weighted_mae(predicted, truth) -> float:
+    return float(np.mean(band_weights(truth) * np.abs(predicted - truth)))
 
 
 def band_line(predicted, truth) -> str:
@@ -149,32 +194,55 @@ def band_line(predicted, truth) -> str:
     )
 
 
-def run(name: str, train, extra, cal, folds: int, seed_count: int | None) -> None:
+def run(name: str, train, extra, extra_name: str, cal, folds: int, seed_count: int | None) -> None:
     cfg = config(name)
     members = seed_count or cfg["members"]
     start = time.time()
-    x, age = features(train, cfg["features"]), train["age"]
-    xe = features(extra, cfg["features"]) if extra else np.zeros((0, x.shape[1]))
-    ae = extra["age"] if extra else np.zeros(0)
-    fold = np.random.default_rng(0).permutation(len(age)) % folds
-    cv = np.zeros(len(age))
+    kind = cfg["features"]
+    x, age = features(train, kind), train["age"]
+    xe, ae = training_rows(extra, slice(None), kind) if extra else (np.zeros((0, x.shape[1])), np.zeros(0))
+    fold = np.random.default_rng(0).permutation(len(age)) % max(folds, 1)
+    cv = np.full(len(age), np.nan)
     for k in range(folds):
         tr = fold != k
-        xt, at = np.vstack([x[tr], xe]), np.concatenate([age[tr], ae])
+        xf, af = training_rows(train, tr, kind)
+        xt, at = np.vstack([xf, xe]), np.concatenate([af, ae])
         mean, scale = xt.mean(axis=0), xt.std(axis=0) + 1e-6
-        nets = fit_members((xt - mean) / scale, at, band_weights(at), cfg, range(members))
-        cv[~tr] = predict(nets, (x[~tr] - mean) / scale)
-    xt, at = np.vstack([x, xe]), np.concatenate([age, ae])
+        nets = fit_members((xt - mean) / scale, target(at, cfg), train_weights(at, cfg), cfg, range(members))
+        cv[~tr] = predict(nets, (x[~tr] - mean) / scale, cfg)
+    if folds:
+        mapped_cv, _, _ = calibration.apply_age(cv, calibration.fit_age(cv, age))
+        np.save(CACHE / f"cvpred-{name}{'+' + extra_name if extra else ''}.npy", cv)
+        print(
+            f"{name}: CV after a monotone map fitted on the CV answers: MAE/year "
+            f"{year_weighted_mae(mapped_cv, age):.3f} /band {band_weighted_mae(mapped_cv, age):.3f} "
+            f"plain {np.mean(np.abs(mapped_cv - age)):.3f}\n   CV mapped bands {band_line(mapped_cv, age)}",
+            flush=True,
+        )
+    if cal is None:
+        print(
+            f"{name}: CV MAE/year {year_weighted_mae(cv, age):.3f} /band {band_weighted_mae(cv, age):.3f} "
+            f"| {time.time() - start:.0f}s\n   CV bands {band_line(cv, age)}",
+            flush=True,
+        )
+        return
+    xf, af = training_rows(train, slice(None), kind)
+    xt, at = np.vstack([xf, xe]), np.concatenate([af, ae])
     mean, scale = xt.mean(axis=0), xt.std(axis=0) + 1e-6
-    nets = fit_members((xt - mean) / scale, at, band_weights(at), cfg, range(cfg["members"]))
+    nets = fit_members((xt - mean) / scale, target(at, cfg), train_weights(at, cfg), cfg, range(cfg["members"]))
     xc = features(cal, cfg["features"])
-    pc = predict(nets, (xc - mean) / scale)
+    pc = predict(nets, (xc - mean) / scale, cfg)
     params = calibration.fit_age(pc, cal["age"])
     mapped, _, _ = calibration.apply_age(pc, params)
+    cv_line = (
+        f"CV MAE/year {year_weighted_mae(cv, age):.3f} /band {band_weighted_mae(cv, age):.3f} " if folds else "no CV "
+    )
     print(
-        f"{name}: CV MAE/year {year_weighted_mae(cv, age):.3f} (plain {np.mean(np.abs(cv - age)):.3f}) "
+        f"{name}{' +' + extra_name if extra else ''}: {cv_line}"
         f"| cal raw {np.mean(np.abs(pc - cal['age'])):.3f} mapped {np.mean(np.abs(mapped - cal['age'])):.3f} "
-        f"| {time.time() - start:.0f}s\n   CV bands {band_line(cv, age)}\n   cal mapped {band_line(mapped, cal['age'])}",
+        f"| cal/band {band_weighted_mae(pc, cal['age']):.3f} | {time.time() - start:.0f}s\n"
+        + (f"   CV bands {band_line(cv, age)}\n" if folds else "")
+        + f"   cal raw {band_line(pc, cal['age'])}\n   cal mapped {band_line(mapped, cal['age'])}",
         flush=True,
     )
 
@@ -184,6 +252,7 @@ def main() -> None:
     parser.add_argument("--configs", default="base")
     parser.add_argument("--extra", default="", help="sets added to every training fold, e.g. utkface_rest")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--no-cal", action="store_true", help="cross-validation only")
     parser.add_argument("--cv-members", type=int, help="members per fold (default: the config's)")
     args = parser.parse_args()
     torch_threads()
@@ -198,7 +267,7 @@ def main() -> None:
         parts = [load(n) for n in args.extra.split(",")]
         extra = {k: np.concatenate([p[k] for p in parts]) for k in ("bins", "ids", "ids_flip", "male", "age")}
     for name in args.configs.split(","):
-        run(name, train, extra, cal, args.folds, args.cv_members)
+        run(name, train, extra, args.extra, None if args.no_cal else cal, args.folds, args.cv_members)
 
 
 if __name__ == "__main__":

@@ -25,9 +25,9 @@ AGE_HEAD = ModelSpec(
     "age head",
     "resources",
     "weights/age_head_utkface.safetensors",
-    "6667b03860cec7d3f5a3e31d2f020a8671abdf9301a931d8962984e8cbe473fa",
+    "0c37b0f6d293a00d1fe379b6cf88149e134b7e3fd05acb9abeb6e17a7fb8b43d",
     "faceorg's own fit (see age_head_utkface.txt beside it)",
-    "age-head-utkface-v1",
+    "age-head-utkface-v2",
 )
 BIN_FLOOR = 1e-6
 """Bin probabilities are clipped here before the log: the net says 0 for many bins."""
