@@ -9,10 +9,11 @@ The head is an ensemble of one-hidden-layer perceptrons (SiLU) over
 standardised with the training set's mean and scale; the answer is their mean.
 
 Fitted by `bench/age_head.py --fit` on UTKFace photos that are in neither split of the
-evaluation set (tools/build_eval_sets.py `utkface_train`, weighted so each age band counts
-alike); the monotone map and the stated range of core.calibration are then fitted on the
-UTKFace cal split and everything is measured on the untouched test split: the figures are
-in resources/weights/age_head_utkface.txt. Plain numpy: no torch at run time.
+evaluation set (tools/build_eval_sets.py `utkface_train` and `utkface_rest`, weighted so each
+age band counts alike; chosen by cross-validation inside them, bench/age_head_cv.py); the
+monotone map and the stated range of core.calibration are then fitted on the UTKFace cal
+split and everything is measured on the untouched test split: the figures are in
+resources/weights/age_head_utkface.txt. Plain numpy: no torch at run time.
 """
 
 from __future__ import annotations
