@@ -1,13 +1,22 @@
 """Choose the age head's inputs and training by cross-validation inside the training photos.
 
-    PYTHONPATH=$PWD python bench/age_head_cv.py --configs base,huber,gender ...   # CV + cal figures
+    PYTHONPATH=$PWD python bench/age_head_cv.py --folds 0 --configs base,loss=huber5,features=flipid
+    PYTHONPATH=$PWD python bench/age_head_cv.py --no-cal --folds 4 --cv-members 1 --configs base,features=augflip
+    PYTHONPATH=$PWD python bench/age_head_cv.py --folds 4 --cv-members 1 --extra utkface_rest --configs base
 
+A configuration is `base` (bench/age_head.py v1: 5 members, 128 units, dropout 0.3, squared
+error, band weights, 150 epochs, weight decay 0.01) with overrides joined by '+', e.g.
+`loss=huber5+members=8`; `features` may name `flipid` (the descriptor averaged with the
+mirrored chip's), `augflip` (each training face also with the mirrored chip's descriptor;
+the input at run time unchanged) and `gender` (the gender net's logit as an extra input).
 Nothing here looks at the `utkface` test split. Each configuration is scored two ways:
-* 5-fold cross-validation over `utkface_train` (the head's MAE before the monotone map,
-  each year of age weighted alike, like the evaluation sets which hold the same number of
-  photos per year); photos of `--extra` sets are added to every training fold, never scored;
+* k-fold cross-validation over `utkface_train` (the head's MAE before the monotone map, and
+  after one fitted on the CV answers themselves; each year of age / each band weighted
+  alike); photos of `--extra` sets are added to every training fold, never scored;
 * the head fitted on all training photos, measured on the `utkface` cal split (MAE before
-  the map, and after a monotone map fitted on that same cal split: optimistic, for ranking).
+  the map, and after a monotone map fitted on that same cal split, as bench/quality.py --fit
+  does).
+The figures of the v2 choice are in resources/weights/age_head_utkface.txt.
 
 Extra inputs beyond bench/age_head.py's cache (cached under /work/data/cache/i14 as
 agehead-extra-<set>.npz): the gender net's P(male) and the identity descriptor of the

@@ -3,7 +3,7 @@
     python tools/build_eval_sets.py --out /work/data/eval14 \
         --ckplus  /work/.mirror/WuJie1010+Facial-Expression-Recognition.Pytorch/repo \
         --wild    /work/.mirror/muxspace+facial_expressions/repo --train-per-class 1500 \
-        --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo --train-per-age 40
+        --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo --train-per-age 150 --rest
 
 Each argument is a bare git mirror of a public GitHub repository; files are read from its
 HEAD with `git show`, so nothing else is needed. Sets, sources and licences:
