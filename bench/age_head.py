@@ -1,12 +1,13 @@
 """Fit and measure the learned age head (faceorg/vision/age_head.py) on UTKFace photos.
 
-    python tools/build_eval_sets.py --utkface ... --train-per-age 150   # utkface + utkface_train
+    python tools/build_eval_sets.py --utkface ... --train-per-age 150 --rest   # utkface, utkface_train, utkface_rest
     PYTHONPATH=$PWD python bench/age_head.py          # test-split figures of the shipped head
     PYTHONPATH=$PWD python bench/age_head.py --fit    # refit resources/weights/age_head_utkface.*
     PYTHONPATH=$PWD python bench/quality.py --fit --close-up --min-face 20   # then refit the calibration
 
-The head is fitted on `utkface_train` only (photos in neither split of `utkface`), every
-face found the app's way (bench/quality.py `detect_set`: RetinaFace, smallest face 20 px,
+The head is fitted on `utkface_train` and `utkface_rest` only (photos in neither split of
+`utkface`; `utkface_rest` holds the mirror's photos beyond --train-per-age, mostly infants),
+every face found the app's way (bench/quality.py `detect_set`: RetinaFace, smallest face 20 px,
 close-ups). Each age band of core.calibration.AGE_BANDS weighs the same in the loss, since
 the training photos are mostly young and users ask for "60+" as often as for "20-39".
 Inputs (bin probabilities, descriptors) are cached under /work/data/cache/i14.
@@ -30,6 +31,8 @@ from faceorg.vision.age_gender import AgeGenderAnalyzer  # noqa: E402
 from faceorg.vision.age_head import AGE_HEAD, AgeHead, head_features  # noqa: E402
 
 MEMBERS, HIDDEN, DROPOUT, EPOCHS, DECAY = 5, 128, 0.3, 150, 1e-2
+TRAIN_SETS = ("utkface_train", "utkface_rest")
+"""Chosen by bench/age_head_cv.py (cross-validation inside utkface_train and the cal split)."""
 
 
 def inputs(name: str) -> dict[str, np.ndarray]:
@@ -115,13 +118,15 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true")
     args = parser.parse_args()
     torch_threads()
-    train, held = inputs("utkface_train"), inputs("utkface")
+    held = inputs("utkface")
     if args.fit:
         from safetensors.numpy import save_file
 
+        parts = [inputs(name) for name in TRAIN_SETS]
+        train = {key: np.concatenate([p[key] for p in parts]) for key in ("bins", "ids", "age")}
         arrays = fit(train)
         save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(resources_dir() / AGE_HEAD.relpath))
-        print(f"wrote {AGE_HEAD.relpath}: {MEMBERS} members, fitted on {len(train['age'])} utkface_train faces")
+        print(f"wrote {AGE_HEAD.relpath}: {MEMBERS} members, fitted on {len(train['age'])} faces of {TRAIN_SETS}")
     head = AgeHead.load()
     for split in ("cal", "test"):
         keep = held["split"] == split

@@ -19,8 +19,8 @@ with the rule the app applies (`core.calibration.ExpressionRule.matches`); preci
 on how common each class is in the set, so it is also given at equal class shares.
 Age: MAE overall and by band, signed bias by band (prediction - truth), share within
 ±5 / ±10 years, and how often the stated range holds the true age. The age is the learned
-head's (vision/age_head.py, fitted by bench/age_head.py on `utkface_train`, which neither
-split here contains); `--fit` fits the monotone map and the range on the head's answers.
+head's (vision/age_head.py, fitted by bench/age_head.py on `utkface_train` and `utkface_rest`,
+which neither split here contains); `--fit` fits the monotone map and the range on the head's answers.
 The figures before the head (issue 14, second round) are in resources/weights/age_head_utkface.txt.
 """
 

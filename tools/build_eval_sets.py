@@ -3,7 +3,7 @@
     python tools/build_eval_sets.py --out /work/data/eval14 \
         --ckplus  /work/.mirror/WuJie1010+Facial-Expression-Recognition.Pytorch/repo \
         --wild    /work/.mirror/muxspace+facial_expressions/repo --train-per-class 1500 \
-        --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo --train-per-age 40
+        --utkface /work/.mirror/bagashvilit+facial_recognition_bias/repo --train-per-age 150 --rest
 
 Each argument is a bare git mirror of a public GitHub repository; files are read from its
 HEAD with `git show`, so nothing else is needed. Sets, sources and licences:
@@ -26,6 +26,9 @@ HEAD with `git show`, so nothing else is needed. Sets, sources and licences:
 * ``utkface_train`` (age, for fitting the learned age head of bench/age_head.py): at most
   `--train-per-age` further photos per year of age from the same mirror, none of them in
   ``utkface``; every row is split ``train``, so the ``utkface`` test split stays unseen.
+* ``utkface_rest`` (age, `--rest`): every further photo of the mirror (ages 0-90), in neither
+  ``utkface`` nor ``utkface_train``: the years of age with more than `--per-age` +
+  `--train-per-age` photos (mostly 20-39 and infants); split ``train`` as well.
 
 Splits are by person where the set names one (CK+ subject, LFW-style name), else by a hash
 of the file name, so calibration and test never share a photo: `manifest.csv` per set
@@ -178,6 +181,7 @@ def main() -> None:
     parser.add_argument("--per-class", type=int, default=120)
     parser.add_argument("--per-age", type=int, default=14)
     parser.add_argument("--train-per-age", type=int, default=0, help="also build utkface_train (0: no)")
+    parser.add_argument("--rest", action="store_true", help="also build utkface_rest (needs --train-per-age)")
     parser.add_argument("--train-per-class", type=int, default=0, help="also build wild_train (0: no)")
     args = parser.parse_args()
     if args.ckplus:
@@ -192,6 +196,9 @@ def main() -> None:
     if args.utkface and args.train_per_age:
         rows = utkface_rows(args.utkface, args.per_age, args.train_per_age)
         write_set(args.out, "utkface_train", rows, split="train")
+    if args.utkface and args.train_per_age and args.rest:
+        rows = utkface_rows(args.utkface, args.per_age + args.train_per_age, 1_000_000)
+        write_set(args.out, "utkface_rest", rows, split="train")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ bar and the analyzers share one meaning:
   holds the true age about `AGE_COVERAGE` of the time.
 
 Fitted on: CK+48 cal (174 photos, split by subject), wild cal (307, split by person),
-UTKFace cal (628 faces), detected as the app now does (RetinaFace, smallest face 20 px,
+UTKFace cal (629 faces), detected as the app now does (RetinaFace, smallest face 20 px,
 close-ups).
 Measured with `bench/quality.py --close-up --min-face 20`, cal / test split:
 
@@ -25,10 +25,10 @@ Measured with `bench/quality.py --close-up --min-face 20`, cal / test split:
   happy (top, p >= 0.30): precision 95 % / 93 % CK+, 78 % / 71 % wild (67 % / 74 % at equal
   class shares); surprise: 95 % / 97 % CK+, 88 % / 72 % wild. Not offered: angry, disgust,
   fear, sad, neutral.
-* age (issue 14, second round: the learned head of vision/age_head.py, then blend 0.2 of the
-  inverse map): MAE 5.41 / 6.08 (head-less monotone map: 7.52 / 8.07; before issue 14, MTCNN:
-  8.63 / 9.18), band bias +2.4 .. -2.5 / +2.2 .. -3.2 years (head-less: +2.5 .. -4.4), range
-  holds 86 % / 82 %, mean width 21 years (head-less: 30).
+* age (issue 14: the learned head of vision/age_head.py, v2, then blend 0.05 of the inverse
+  map): MAE 5.37 / 6.02 (head v1: 5.41 / 6.08; head-less monotone map: 7.52 / 8.07; before
+  issue 14, MTCNN: 8.63 / 9.18), band bias +2.6 .. -2.6 / +2.5 .. -3.4 years (head-less:
+  +2.5 .. -4.4), range holds 86 % / 81 %, mean width 21 years (head-less: 30).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ distribution, so the user sees an age, not a bin index. The chip is the one the 
 trained on (dlib 5-point alignment, 64 / 32 px, padding 0.2: the package manifest). The age
 bins are averaged over the chip and its mirror image (UTKFace cal split: MAE 8.63 -> 8.49
 years, bench/age_inputs.py); the age is read from them and the face's identity descriptor by
-the learned head of vision/age_head.py (UTKFace test split: MAE 8.07 -> 6.08), then mapped
+the learned head of vision/age_head.py (UTKFace test split: MAE 8.07 -> 6.02), then mapped
 through the monotone calibration of core.calibration, which also gives the stated range
 ("34 (28–41)"); `age_spread` is half that range. The version names the head and a
 fingerprint of the calibration, so faces stored before a change are redone

@@ -9,10 +9,11 @@ The head is an ensemble of one-hidden-layer perceptrons (SiLU) over
 standardised with the training set's mean and scale; the answer is their mean.
 
 Fitted by `bench/age_head.py --fit` on UTKFace photos that are in neither split of the
-evaluation set (tools/build_eval_sets.py `utkface_train`, weighted so each age band counts
-alike); the monotone map and the stated range of core.calibration are then fitted on the
-UTKFace cal split and everything is measured on the untouched test split: the figures are
-in resources/weights/age_head_utkface.txt. Plain numpy: no torch at run time.
+evaluation set (tools/build_eval_sets.py `utkface_train` and `utkface_rest`, weighted so each
+age band counts alike; chosen by cross-validation inside them, bench/age_head_cv.py); the
+monotone map and the stated range of core.calibration are then fitted on the UTKFace cal
+split and everything is measured on the untouched test split: the figures are in
+resources/weights/age_head_utkface.txt. Plain numpy: no torch at run time.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ AGE_HEAD = ModelSpec(
     "age head",
     "resources",
     "weights/age_head_utkface.safetensors",
-    "6667b03860cec7d3f5a3e31d2f020a8671abdf9301a931d8962984e8cbe473fa",
+    "0c37b0f6d293a00d1fe379b6cf88149e134b7e3fd05acb9abeb6e17a7fb8b43d",
     "faceorg's own fit (see age_head_utkface.txt beside it)",
-    "age-head-utkface-v1",
+    "age-head-utkface-v2",
 )
 BIN_FLOOR = 1e-6
 """Bin probabilities are clipped here before the log: the net says 0 for many bins."""

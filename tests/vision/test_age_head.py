@@ -101,3 +101,11 @@ def test_the_head_changes_the_answer_and_the_range_holds_it(faces):
     assert np.max(np.abs(with_head - without)) > 0.5
     for face in AgeGenderAnalyzer("cpu")(faces):
         assert 0 < face["age"] < 100 and face["age_spread"] > 0
+
+
+def test_the_age_analyzers_version_names_the_head():
+    """A new head (new weights, new version) leaves the ages stored before it stale (scan.analysis_refresh)."""
+    from faceorg.vision.age_gender import AgeGenderAnalyzer
+
+    assert AGE_HEAD.version in AgeGenderAnalyzer("cpu", head=True).version
+    assert AGE_HEAD.version not in AgeGenderAnalyzer("cpu", head=False).version
