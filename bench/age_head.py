@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +30,24 @@ from quality import BANDS, CACHE, aligned, detect_set, torch_threads  # noqa: E4
 from faceorg.resources import resources_dir  # noqa: E402
 from faceorg.vision.age_gender import AgeGenderAnalyzer  # noqa: E402
 from faceorg.vision.age_head import AGE_HEAD, AgeHead, head_features  # noqa: E402
+from faceorg.vision.aligned import AlignedFace  # noqa: E402
 
 MEMBERS, HIDDEN, DROPOUT, EPOCHS, DECAY = 5, 128, 0.3, 150, 1e-2
 TRAIN_SETS = ("utkface_train", "utkface_rest")
 """Chosen by bench/age_head_cv.py (cross-validation inside utkface_train and the cal split)."""
+
+
+def found(name: str) -> list[dict]:
+    """The rows of set `name` where the app finds a face (RetinaFace, smallest face 20 px, close-ups)."""
+    return [r for r in detect_set(name, 20, True) if r["rect"]]
+
+
+def face_batches(name: str, rows: list[dict], size: int = 64) -> Iterator[list[AlignedFace]]:
+    """The aligned faces of `rows`, `size` at a time, with progress on stderr."""
+    for start in range(0, len(rows), size):
+        faces = aligned(name, rows[start : start + size], True)
+        yield faces
+        print(f"  {name}: {start + len(faces)} of {len(rows)} faces", file=sys.stderr, flush=True)
 
 
 def inputs(name: str) -> dict[str, np.ndarray]:
@@ -40,14 +55,12 @@ def inputs(name: str) -> dict[str, np.ndarray]:
     cache = CACHE / f"agehead-{name}.npz"
     if cache.is_file():
         return dict(np.load(cache))
-    rows = [r for r in detect_set(name, 20, True) if r["rect"]]
+    rows = found(name)
     analyzer = AgeGenderAnalyzer("cpu", calibrated=False, head=False)
     bins, ids = [], []
-    for start in range(0, len(rows), 64):
-        faces = aligned(name, rows[start : start + 64], True)
+    for faces in face_batches(name, rows):
         bins.append(analyzer.bin_probabilities(faces))
         ids.append(analyzer.identities(faces))
-        print(f"  {name}: {start + len(faces)} of {len(rows)} faces", file=sys.stderr, flush=True)
     data = {
         "bins": np.concatenate(bins),
         "ids": np.concatenate(ids),
@@ -65,25 +78,45 @@ def band_weights(age: np.ndarray) -> np.ndarray:
     return weights * len(age) / weights.sum()
 
 
-def fit_member(x: np.ndarray, age: np.ndarray, weights: np.ndarray, seed: int) -> dict[str, np.ndarray]:
-    """One perceptron on standardised inputs, weighted squared error, AdamW with cosine decay."""
+def train_net(x, age, weights, seed: int, hidden=HIDDEN, dropout=DROPOUT, epochs=EPOCHS, decay=DECAY, loss="mse"):
+    """One perceptron (Dropout, Linear, SiLU, Dropout, Linear) on standardised inputs, AdamW with cosine
+    decay; `loss` is "mse" (weighted squared error, the shipped head), "l1" or "huberD" (D years)."""
     import torch
 
     torch.manual_seed(seed)
     inputs_, target, weight = (torch.tensor(a, dtype=torch.float32) for a in (x, age, weights))
-    first, second = torch.nn.Linear(x.shape[1], HIDDEN), torch.nn.Linear(HIDDEN, 1)
-    net = torch.nn.Sequential(torch.nn.Dropout(DROPOUT), first, torch.nn.SiLU(), torch.nn.Dropout(DROPOUT), second)
-    optimiser = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=DECAY)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, EPOCHS)
-    for _ in range(EPOCHS):
+    first, second = torch.nn.Linear(x.shape[1], hidden), torch.nn.Linear(hidden, 1)
+    net = torch.nn.Sequential(torch.nn.Dropout(dropout), first, torch.nn.SiLU(), torch.nn.Dropout(dropout), second)
+    optimiser = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=decay)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, epochs)
+    for _ in range(epochs):
         order = torch.randperm(len(inputs_))
         for start in range(0, len(order), 256):
             batch = order[start : start + 256]
-            loss = (weight[batch] * (net(inputs_[batch]).squeeze(1) - target[batch]) ** 2).mean()
+            error = net(inputs_[batch]).squeeze(1) - target[batch]
+            loss_value = (weight[batch] * pointwise_loss(error, loss)).mean()
             optimiser.zero_grad()
-            loss.backward()
+            loss_value.backward()
             optimiser.step()
         schedule.step()
+    net.eval()
+    return net
+
+
+def pointwise_loss(error, loss: str):
+    import torch
+
+    if loss == "mse":
+        return error**2
+    if loss == "l1":
+        return error.abs()
+    delta = float(loss[len("huber") :] or 5)
+    return torch.nn.functional.huber_loss(error, torch.zeros_like(error), reduction="none", delta=delta)
+
+
+def fit_member(x: np.ndarray, age: np.ndarray, weights: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """One member of the shipped head, as the arrays faceorg.vision.age_head.AgeHead reads."""
+    first, second = train_net(x, age, weights, seed)[1::3]
     return {
         "w1": first.weight.detach().numpy(),
         "b1": first.bias.detach().numpy(),

@@ -35,8 +35,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from age_head import band_weights, inputs  # noqa: E402
-from quality import BANDS, CACHE, aligned, detect_set, torch_threads  # noqa: E402
+from age_head import band_weights, face_batches, found, inputs, train_net  # noqa: E402
+from quality import BANDS, CACHE, band_balanced_mae, torch_threads  # noqa: E402
 
 from faceorg.core import calibration  # noqa: E402
 from faceorg.vision.age_head import head_features  # noqa: E402
@@ -77,18 +77,15 @@ def extras(name: str) -> dict[str, np.ndarray]:
     from faceorg.vision.embed_dlib import CHIP_SIZE, l2_normalise
     from faceorg.vision.embed_torch import TorchDlibEmbedder
 
-    rows = [r for r in detect_set(name, 20, True) if r["rect"]]
     analyzer = AgeGenderAnalyzer("cpu", calibrated=False, head=False)
     _, gender_net, means, scale, _ = analyzer._load()
     model = TorchDlibEmbedder("cpu")._load()
     male, flipped = [], []
-    for start in range(0, len(rows), 64):
-        faces = aligned(name, rows[start : start + 64], True)
+    for faces in face_batches(name, found(name)):
         gender_in = analyzer._batch([f.chip(GENDER_CHIP, CHIP_PADDING) for f in faces], means, scale)
         male.append(gender_net.run(None, {gender_net.get_inputs()[0].name: gender_in})[0][:, 1])
         chips = [np.ascontiguousarray(f.chip(CHIP_SIZE, ID_PADDING)[:, ::-1]) for f in faces]
         flipped.append(l2_normalise(model.embed(chips)))
-        print(f"  extras {name}: {start + len(faces)} of {len(rows)} faces", file=sys.stderr, flush=True)
     data = {"male": np.concatenate(male).astype(np.float64), "ids_flip": np.concatenate(flipped)}
     np.savez(cache, **data)
     return data
@@ -120,42 +117,8 @@ def training_rows(data, rows, kind: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_members(x, age, weights, cfg, seeds) -> list:
-    import torch
-
-    out = []
-    for seed in seeds:
-        torch.manual_seed(seed)
-        xs, target, weight = (torch.tensor(a, dtype=torch.float32) for a in (x, age, weights))
-        net = torch.nn.Sequential(
-            torch.nn.Dropout(cfg["dropout"]),
-            torch.nn.Linear(x.shape[1], cfg["hidden"]),
-            torch.nn.SiLU(),
-            torch.nn.Dropout(cfg["dropout"]),
-            torch.nn.Linear(cfg["hidden"], 1),
-        )
-        optimiser = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=cfg["decay"])
-        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, cfg["epochs"])
-        for _ in range(cfg["epochs"]):
-            order = torch.randperm(len(xs))
-            for start in range(0, len(order), 256):
-                batch = order[start : start + 256]
-                error = net(xs[batch]).squeeze(1) - target[batch]
-                if cfg["loss"] == "mse":
-                    loss = error**2
-                elif cfg["loss"] == "l1":
-                    loss = error.abs()
-                else:  # huber with delta in years, e.g. huber5
-                    loss = torch.nn.functional.huber_loss(
-                        error, torch.zeros_like(error), reduction="none", delta=float(cfg["loss"][5:] or 5)
-                    )
-                loss = (weight[batch] * loss).mean()
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-            schedule.step()
-        net.eval()
-        out.append(net)
-    return out
+    options = {key: cfg[key] for key in ("hidden", "dropout", "epochs", "decay", "loss")}
+    return [train_net(x, age, weights, seed, **options) for seed in seeds]
 
 
 def predict(nets, x, cfg) -> np.ndarray:
@@ -191,7 +154,7 @@ def year_weighted_mae(predicted, truth) -> float:
 
 
 def band_weighted_mae(predicted, truth) -> float:
-    return float(np.mean(band_weights(truth) * np.abs(predicted - truth)))
+    return band_balanced_mae(truth, predicted - truth)
 
 
 def band_line(predicted, truth) -> str:
