@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image
 
 from faceorg.core.face import Box
+from faceorg.vision.glasses import frame_lines
 from faceorg.vision.weights import ModelSpec
 
 PARSING_MODEL = ModelSpec(
@@ -125,7 +126,6 @@ FEATURE_CLASSES = (
 def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE, eyes=None) -> dict[str, float]:
     """Class shares (per face-box area) and hair colour statistics of one parsed crop; with `eyes`, the
     (person's right, left) eye centres in crop pixels, also `frame_lines` (`glasses.frame_lines`)."""
-    from faceorg.vision import glasses
     from faceorg.vision.nets.bisenet import CLASSES
 
     face_area = labels.size / (scale * scale)
@@ -152,7 +152,7 @@ def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE, ey
     lightness, red_green, yellow_blue = np.median(lab(pixels), axis=0)
     out.update(hair_lightness=float(lightness), hair_a=float(red_green), hair_b=float(yellow_blue))
     if eyes is not None:
-        out["frame_lines"] = glasses.frame_lines(crop, eyes[0], eyes[1])
+        out["frame_lines"] = frame_lines(crop, eyes[0], eyes[1])
     return out
 
 

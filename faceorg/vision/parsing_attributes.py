@@ -72,14 +72,14 @@ FEATURE_OF: dict[str, tuple[str, bool]] = {
     "Gray_Hair": ("hair_grey", False),
     "Brown_Hair": ("hair_rb", False),
 }
-ALSO_OF: dict[str, tuple[tuple[str, bool], ...]] = {"Eyeglasses": (("frame_lines", True),)}
-"""Further numbers an attribute's curve reads (one weight each): `frame_lines` is the colour-free
-line strength across the nose bridge and under the eyes (`glasses.frame_lines`)."""
 """Which number each attribute reads; `hair_and_hat` is the hair plus hat share (a bald head has
 neither; a hat hides the hair, so hair alone would call every hat bald); `eye_g_of_eyes` is the
 glasses' share of glasses plus eyes (a frame over small, far faces still stands out);
 `hair_lightness` is the hair's median CIE L* (it told blond from light brown better than HSV value
 or the share of bright pixels: bench/attributes.py, pooled check AUC 0.93 against 0.90)."""
+ALSO_OF: dict[str, tuple[tuple[str, bool], ...]] = {"Eyeglasses": (("frame_lines", True),)}
+"""Further numbers an attribute's curve reads (one weight each): `frame_lines` is the colour-free
+line strength across the nose bridge and under the eyes (`glasses.frame_lines`)."""
 
 RULES: dict[str, Rule] = {
     "Eyeglasses": Rule("eye_g_of_eyes", True, 0.4824, 2.3010, also=(("frame_lines", True, 3.2471),)),
