@@ -125,7 +125,15 @@ def mouth_row(label: str, rule, rows: dict, truth: dict) -> tuple[str, dict]:
         f"{label:19s} " + " ".join(cells) + f"   {auc(p, y):10.3f} {int(y.sum()):4d}/{len(y):3d} "
         f"{tp / max(1, chosen.sum()):5.2f} {tp / max(1, y.sum()):4.2f}"
     )
-    return line, data
+    rates = [precision_recall(probs[s], data[s][1]) if s in probs else f"{'-':>13s}" for s in SET_LABELS]
+    return line + f"\n{'  precision/recall':19s} " + " ".join(rates), data
+
+
+def precision_recall(p: np.ndarray, y: np.ndarray) -> str:
+    """Precision/recall at p >= 0.5, as a 13-wide table cell."""
+    chosen = p >= 0.5
+    tp = int((chosen & (y == 1)).sum())
+    return f"{tp / max(1, chosen.sum()):.2f}/{tp / max(1, y.sum()):.2f}".rjust(13)
 
 
 def mouth_sets_report(rows: dict, fit: bool, parsed: dict[str, dict] | None = None):
