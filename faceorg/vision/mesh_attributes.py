@@ -1,8 +1,7 @@
 """Attributes from the face mesh: one measured number each, turned into a probability.
 
-Eyes_Closed reads the eyelid openness of the more open eye (both must be shut) and
-Mouth_Slightly_Open the area
-inside the inner lip edge over the squared eye distance (`mesh_measures`), both as
+Eyes_Closed reads the eyelid openness of the more open eye (both must be shut) and Mouth_Slightly_Open
+the area inside the inner lip edge over the squared eye distance (`mesh_measures`), both as
 x = log(value + 1e-3) through the logistic curve of `parsing_attributes.Rule`. Looking_At_Camera
 is a pose threshold, not a fitted curve: the face turned or tilted by less than `FACING_DEGREES`
 (yaw and pitch together) counts, softened over `FACING_SOFTNESS` degrees.
@@ -20,10 +19,12 @@ recall 0.28 (50 closed). The mean of both eyes (mesh2's measure) scored 0.92 (0.
 of both eyes, fitted on half the shared photos) returned 4 of these faces (precision 1.00, recall
 0.08). Also tried, none better held out (pooled AUC 0.90-0.92): the eye outline's area over the
 squared eye distance or eye width, the middle lid gap over the eye distance, the upper lid's
-height above the corner line, and a second term for pitch or |yaw|. The mesh seldom shuts its
-lids: a shut eye reads 0.09-0.35 (median 0.19) where open eyes read from 0.19 up (1 in 100 below),
-so even a threshold chosen on the check photos keeps precision >= 0.8 for at most 36 % of the
-closed eyes (0.62 at half of them). Not offered as a filter (core.attributes).
+height above the corner line, and a second term for pitch or |yaw|; and, off the mesh, the spread
+of brightness inside the eye outline on the eye strips: ranking AUC 0.80-0.82 alone, 0.940 beside
+the openness against 0.937 for the openness alone (not worth passing the photo to the measures).
+The mesh seldom shuts its lids: a shut eye reads 0.09-0.35 (median 0.19) where open eyes read from
+0.19 up (1 in 100 below), so even a threshold chosen on the check photos keeps precision >= 0.8 for
+at most 36 % of the closed eyes (0.62 at half of them). Not offered as a filter (core.attributes).
 
 Mouth_Slightly_Open was fitted on the four labelled sets of bench/attributes.py (517 photos, 253
 open) and checked leave one set out (`bench/mesh_attributes.py --data DATA`): pooled check AUC
