@@ -10,7 +10,8 @@ The head is fitted on `utkface_train` and `utkface_rest` only (photos in neither
 every face found the app's way (bench/quality.py `detect_set`: RetinaFace, smallest face 20 px,
 close-ups). Each age band of core.calibration.AGE_BANDS weighs the same in the loss, since
 the training photos are mostly young and users ask for "60+" as often as for "20-39".
-Inputs (bin probabilities, descriptors) are cached under /work/data/cache/i14.
+Inputs (bin probabilities, descriptors and the mirrored chips' descriptors) are cached under
+/work/data/cache/i14.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from quality import BANDS, CACHE, aligned, detect_set, torch_threads  # noqa: E4
 
 from faceorg.resources import resources_dir  # noqa: E402
 from faceorg.vision.age_gender import AgeGenderAnalyzer  # noqa: E402
-from faceorg.vision.age_head import AGE_HEAD, AgeHead, head_features  # noqa: E402
+from faceorg.vision.age_head import AGE_HEAD, AgeHead, flip_averaged, head_features  # noqa: E402
 from faceorg.vision.aligned import AlignedFace  # noqa: E402
+from faceorg.vision.embed_torch import TorchDlibEmbedder  # noqa: E402
 
 MEMBERS, HIDDEN, DROPOUT, EPOCHS, DECAY = 5, 128, 0.3, 150, 1e-2
 TRAIN_SETS = ("utkface_train", "utkface_rest")
@@ -69,6 +71,23 @@ def inputs(name: str) -> dict[str, np.ndarray]:
     }
     np.savez(cache, **data)
     return data
+
+
+def mirrored_ids(name: str) -> np.ndarray:
+    """Per face of `inputs(name)`: the descriptor of its mirrored chip, as the app computes it (cached)."""
+    cache = CACHE / f"agehead-mirror-{name}.npz"
+    if cache.is_file():
+        return np.load(cache)["ids_flip"]
+    embedder = TorchDlibEmbedder("cpu")
+    flipped = np.concatenate([embedder.mirrored(faces) for faces in face_batches(name, found(name))])
+    np.savez(cache, ids_flip=flipped)
+    return flipped
+
+
+def head_inputs(name: str) -> dict[str, np.ndarray]:
+    """`inputs(name)` with the descriptor the head reads: flip-averaged (`ids`), the plain one kept as `ids_plain`."""
+    data = inputs(name)
+    return {**data, "ids_plain": data["ids"], "ids": flip_averaged(data["ids"], mirrored_ids(name))}
 
 
 def band_weights(age: np.ndarray) -> np.ndarray:
@@ -151,11 +170,11 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true")
     args = parser.parse_args()
     torch_threads()
-    held = inputs("utkface")
+    held = head_inputs("utkface")
     if args.fit:
         from safetensors.numpy import save_file
 
-        parts = [inputs(name) for name in TRAIN_SETS]
+        parts = [head_inputs(name) for name in TRAIN_SETS]
         train = {key: np.concatenate([p[key] for p in parts]) for key in ("bins", "ids", "age")}
         arrays = fit(train)
         save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(resources_dir() / AGE_HEAD.relpath))

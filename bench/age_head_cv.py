@@ -19,8 +19,9 @@ Nothing here looks at the `utkface` test split. Each configuration is scored two
 The figures of the v2 choice are in resources/weights/age_head_utkface.txt.
 
 Extra inputs beyond bench/age_head.py's cache (cached under /work/data/cache/i14 as
-agehead-extra-<set>.npz): the gender net's P(male) and the identity descriptor of the
-mirrored chip.
+agehead-extra-<set>.npz): the gender net's P(male); the mirrored chip's identity descriptor
+comes from bench/age_head.py `mirrored_ids`. `base` reads the plain descriptor (head v2);
+the shipped v3 is `features=flipid`.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from age_head import band_weights, face_batches, found, inputs, train_net  # noqa: E402
+from age_head import band_weights, face_batches, found, inputs, mirrored_ids, train_net  # noqa: E402
 from quality import BANDS, CACHE, band_balanced_mae, torch_threads  # noqa: E402
 
 from faceorg.core import calibration  # noqa: E402
-from faceorg.vision.age_head import head_features  # noqa: E402
+from faceorg.vision.age_head import flip_averaged, head_features  # noqa: E402
 
 CONFIGS = {
     # name: (features, loss, members, hidden, dropout, epochs, decay)
@@ -71,31 +72,24 @@ def extras(name: str) -> dict[str, np.ndarray]:
     """Per face of `inputs(name)`: P(male) and the mirrored chip's identity descriptor (cached)."""
     cache = CACHE / f"agehead-extra-{name}.npz"
     if cache.is_file():
-        return dict(np.load(cache))
+        return {"male": np.load(cache)["male"], "ids_flip": mirrored_ids(name)}
     from faceorg.vision.age_gender import CHIP_PADDING, GENDER_CHIP, AgeGenderAnalyzer
-    from faceorg.vision.embed_dlib import CHIP_PADDING as ID_PADDING
-    from faceorg.vision.embed_dlib import CHIP_SIZE, l2_normalise
-    from faceorg.vision.embed_torch import TorchDlibEmbedder
 
     analyzer = AgeGenderAnalyzer("cpu", calibrated=False, head=False)
     _, gender_net, means, scale, _ = analyzer._load()
-    model = TorchDlibEmbedder("cpu")._load()
-    male, flipped = [], []
+    male = []
     for faces in face_batches(name, found(name)):
         gender_in = analyzer._batch([f.chip(GENDER_CHIP, CHIP_PADDING) for f in faces], means, scale)
         male.append(gender_net.run(None, {gender_net.get_inputs()[0].name: gender_in})[0][:, 1])
-        chips = [np.ascontiguousarray(f.chip(CHIP_SIZE, ID_PADDING)[:, ::-1]) for f in faces]
-        flipped.append(l2_normalise(model.embed(chips)))
-    data = {"male": np.concatenate(male).astype(np.float64), "ids_flip": np.concatenate(flipped)}
+    data = {"male": np.concatenate(male).astype(np.float64)}
     np.savez(cache, **data)
-    return data
+    return {**data, "ids_flip": mirrored_ids(name)}
 
 
 def features(data: dict[str, np.ndarray], kind: str) -> np.ndarray:
     ids = data["ids"]
     if "flipid" in kind:
-        both = ids + data["ids_flip"]
-        ids = both / np.linalg.norm(both, axis=1, keepdims=True)
+        ids = flip_averaged(ids, data["ids_flip"])
     x = head_features(data["bins"], ids)
     if "gender" in kind:
         p = np.clip(data["male"], 1e-4, 1 - 1e-4)

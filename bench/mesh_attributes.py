@@ -5,8 +5,11 @@
 
 Mouth_Slightly_Open is checked as in bench/attributes.py: on the four labelled sets (those whose
 mesh is in DATA), each set scored by a curve fitted on the others (leave one set out), for the
-shipped measure and the mouth measures of `mesh_attributes.features` beside it; `--fit` then
-prints its curve fitted on every set. Measures are recomputed from the kept landmarks
+shipped measure, the mouth measures of `mesh_attributes.features` and the face parsing's mouth
+share beside it, three times: on the mouth labels read again from zoomed mouths
+(bench/mouth_labels.csv, `attributes.MOUTH_LABELS`), on the old by-eye labels, and on the old
+labels of the photos the re-reading decided (celeba_sample keeps CelebA's own labels throughout);
+`--fit` then prints its curve fitted on every set's re-read labels. Measures are recomputed from the kept landmarks
 (DATA/mesh_marks, bench/mesh_features.py) where there are some.
 
 Eyes_Closed is checked the same way on the sets of `EYE_SETS` (`eye_set`): the shared photos, random
@@ -71,7 +74,7 @@ EYE_SETS = ("shared", "utkface 0-3", "utkface 4+", "celeba_test")
 PICKED = "shared, picked least open"
 EYE_MEASURES = ("eye_open", "eye_open_max", "eye_open_min")
 """Eyelid gap over eye width (log, as the shipped curve): mean of both eyes (mesh1, mesh2), the more
-open eye (mesh3: both must be shut), the less open eye."""
+open eye (mesh4: both must be shut), the less open eye."""
 
 
 def eye_labels() -> dict[str, int]:
@@ -201,40 +204,83 @@ MOUTH_MEASURES = ("mouth_area", "mouth_open")
 (shipped since mesh2), the middle inner-lip gap over mouth width (mesh1)."""
 
 
-def mouth_sets_report(rows: dict, fit: bool):
-    """Mouth_Slightly_Open, leave one set out over the labelled sets; returns the shipped rule, refitted with `fit`."""
+def mouth_row(label: str, rule, rows: dict, truth: dict) -> tuple[str, dict]:
+    """One table row: each set's check AUC (positives) and the pooled AUC, positives, precision and
+    recall at p >= 0.5, every set scored by the curve fitted on the others; also returns the data."""
+    name = "Mouth_Slightly_Open"
+    data = {}
+    for set_name, files in truth.items():
+        found = [(rule.x(rows[f]), lab[name]) for f, lab in files.items() if f in rows and name in lab]
+        if found:
+            data[set_name] = (np.array([v[0] for v in found]), np.array([v[1] for v in found]))
+    probs = held_out(data)
+    cells = [
+        f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})" if s in probs else f"{'-':>13s}"
+        for s in SET_LABELS
+    ]
+    p = np.concatenate([probs[s] for s in probs])
+    y = np.concatenate([data[s][1] for s in probs])
+    chosen = p >= 0.5
+    tp = int((chosen & (y == 1)).sum())
+    line = (
+        f"{label:19s} " + " ".join(cells) + f"   {auc(p, y):10.3f} {int(y.sum()):4d}/{len(y):3d} "
+        f"{tp / max(1, chosen.sum()):5.2f} {tp / max(1, y.sum()):4.2f}"
+    )
+    rates = [precision_recall(probs[s], data[s][1]) if s in probs else f"{'-':>13s}" for s in SET_LABELS]
+    return line + f"\n{'  precision/recall':19s} " + " ".join(rates), data
+
+
+def precision_recall(p: np.ndarray, y: np.ndarray) -> str:
+    """Precision/recall at p >= 0.5, as a 13-wide table cell."""
+    chosen = p >= 0.5
+    tp = int((chosen & (y == 1)).sum())
+    return f"{tp / max(1, chosen.sum()):.2f}/{tp / max(1, y.sum()):.2f}".rjust(13)
+
+
+def mouth_sets_report(rows: dict, fit: bool, parsed: dict[str, dict] | None = None):
+    """Mouth_Slightly_Open, leave one set out over the labelled sets, on the re-read labels
+    (attributes.MOUTH_LABELS), on the old by-eye ones, and on the old ones of the photos the
+    re-reading did not leave unsure, for the shipped measure, the other mesh
+    measures and the parsing's mouth share (`parsed`: file -> parsing features); returns the
+    shipped rule, refitted on the re-read labels of every set with `fit`."""
     from faceorg.vision import mesh_attributes
+    from faceorg.vision import parsing_attributes as pa
     from faceorg.vision.parsing_attributes import Rule
 
     name = "Mouth_Slightly_Open"
     shipped = mesh_attributes.RULES[name]
-    truth = labels()
-    print(f"{name}, leave one set out (positives):")
-    print(f"{'measure':14s} " + " ".join(f"{s[:13]:>13s}" for s in SET_LABELS) + "   pooled AUC  pos  prec  rec")
-    for feature in dict.fromkeys((shipped.feature, *MOUTH_MEASURES)):
-        rule = Rule(feature, True, 1.0, 0.0)
-        data = {}
-        for set_name, files in truth.items():
-            found = [(rule.x(rows[f]), lab[name]) for f, lab in files.items() if f in rows and name in lab]
-            if found:
-                data[set_name] = (np.array([v[0] for v in found]), np.array([v[1] for v in found]))
-        probs = held_out(data)
-        cells = [
-            f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})" if s in probs else f"{'-':>13s}"
-            for s in SET_LABELS
-        ]
-        p = np.concatenate([probs[s] for s in probs])
-        y = np.concatenate([data[s][1] for s in probs])
-        chosen = p >= 0.5
-        tp = int((chosen & (y == 1)).sum())
-        print(
-            f"{feature:14s} " + " ".join(cells) + f"   {auc(p, y):10.3f} {int(y.sum()):4d} "
-            f"{tp / max(1, chosen.sum()):5.2f} {tp / max(1, y.sum()):4.2f}"
-        )
-        if fit and feature == shipped.feature:
-            x = np.concatenate([d[0] for d in data.values()])
-            shipped = Rule(feature, True, *fit_logistic(x, np.concatenate([d[1] for d in data.values()])))
+    new, old = labels(), labels(old_mouth=True)
+    versions = {
+        "re-read mouth labels": new,
+        "old by-eye labels": old,
+        "old labels, photos the re-reading decided": {
+            s: {f: lab if name in new[s].get(f, {}) else {} for f, lab in files.items()} for s, files in old.items()
+        },
+    }
+    for title, truth in versions.items():
+        print(f"{name}, leave one set out, {title} (celeba_sample: CelebA's own):")
+        heads = " ".join(f"{s[:13]:>13s}" for s in SET_LABELS)
+        print(f"{'measure':19s} {heads}   pooled AUC  pos/all  prec  rec")
+        for feature in dict.fromkeys((shipped.feature, *MOUTH_MEASURES)):
+            line, data = mouth_row(feature, Rule(feature, True, 1.0, 0.0), rows, truth)
+            print(line)
+            if fit and feature == shipped.feature and title.startswith("re-read"):
+                x = np.concatenate([d[0] for d in data.values()])
+                shipped = Rule(feature, True, *fit_logistic(x, np.concatenate([d[1] for d in data.values()])))
+        if parsed:
+            feature, log = pa.FEATURE_OF[name]
+            print(mouth_row(f"parsing {feature}", Rule(feature, log, 1.0, 0.0), parsed, truth)[0])
     return shipped
+
+
+def parsing_features(data: Path = DATA) -> dict[str, dict]:
+    """file -> the face parsing's derived features (bench/attribute_features.py), if cached in DATA."""
+    from faceorg.vision import parsing_attributes as pa
+
+    path = data / "features_512_2.jsonl"
+    if not path.exists():
+        return {}
+    return {row["file"]: pa.derived_features(row["features"]) for row in map(json.loads, path.open())}
 
 
 def parsing_scores(data: Path = DATA) -> dict[str, float]:
@@ -297,7 +343,7 @@ def main() -> int:
     for name, rule in mesh_attributes.RULES.items():
         if name in truths:
             fitted[name] = report(name, rule, rows, truths[name], args.fit, parsing)
-    fitted["Mouth_Slightly_Open"] = mouth_sets_report(rows, args.fit)
+    fitted["Mouth_Slightly_Open"] = mouth_sets_report(rows, args.fit, parsing_features(args.data))
     fitted["Eyes_Closed"] = eyes_sets_report(rows, args.fit)
     facing_report(rows)
     deep = [r for f, r in rows.items() if f.startswith("deepface/")]

@@ -25,10 +25,10 @@ Measured with `bench/quality.py --close-up --min-face 20`, cal / test split:
   happy (top, p >= 0.30): precision 95 % / 93 % CK+, 78 % / 71 % wild (67 % / 74 % at equal
   class shares); surprise: 95 % / 97 % CK+, 88 % / 72 % wild. Not offered: angry, disgust,
   fear, sad, neutral.
-* age (issue 14: the learned head of vision/age_head.py, v2, then blend 0.05 of the inverse
-  map): MAE 5.37 / 6.02 (head v1: 5.41 / 6.08; head-less monotone map: 7.52 / 8.07; before
-  issue 14, MTCNN: 8.63 / 9.18), band bias +2.6 .. -2.6 / +2.5 .. -3.4 years (head-less:
-  +2.5 .. -4.4), range holds 86 % / 81 %, mean width 21 years (head-less: 30).
+* age (issue 14: the learned head of vision/age_head.py, v3, then blend 0.15 of the inverse
+  map): MAE 5.26 / 5.99 (head v2: 5.37 / 6.02; v1: 5.41 / 6.08; head-less monotone map:
+  7.52 / 8.07; before issue 14, MTCNN: 8.63 / 9.18), band bias +2.7 .. -2.3 / +2.5 .. -3.2
+  years (head-less: +2.5 .. -4.4), range holds 86 % / 81 %, mean width 20 years (head-less: 30).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ distribution, so the user sees an age, not a bin index. The chip is the one the 
 trained on (dlib 5-point alignment, 64 / 32 px, padding 0.2: the package manifest). The age
 bins are averaged over the chip and its mirror image (UTKFace cal split: MAE 8.63 -> 8.49
 years, bench/age_inputs.py); the age is read from them and the face's identity descriptor by
-the learned head of vision/age_head.py (UTKFace test split: MAE 8.07 -> 6.02), then mapped
+the learned head of vision/age_head.py (UTKFace test split: MAE 8.07 -> 6.02 -> 5.99 for
+head v3, which also reads the descriptor of the mirrored chip), then mapped
 through the monotone calibration of core.calibration, which also gives the stated range
 ("34 (28–41)"); `age_spread` is half that range. The version names the head and a
 fingerprint of the calibration, so faces stored before a change are redone
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from faceorg.core.calibration import apply_age, fingerprint, load_calibration
-from faceorg.vision.age_head import AGE_HEAD, AgeHead
+from faceorg.vision.age_head import AGE_HEAD, AgeHead, flip_averaged
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
 from faceorg.vision.onnx_session import onnx_session
@@ -113,17 +114,24 @@ class AgeGenderAnalyzer:
         age_p = age_net.run(None, {name: both})[0].astype(np.float64)
         return (age_p[: len(faces)] + age_p[len(faces) :]) / 2
 
+    def _descriptors(self) -> Any:
+        if self._embedder is None:
+            from faceorg.vision.embed_torch import TorchDlibEmbedder
+
+            self._embedder = TorchDlibEmbedder(self.device)
+        return self._embedder
+
     def identities(self, faces: Sequence[AlignedFace]) -> np.ndarray:
         """Each face's identity descriptor: the one the embedder left on it, else computed here."""
         missing = [f for f in faces if f.identity is None]
         if missing:
-            if self._embedder is None:
-                from faceorg.vision.embed_torch import TorchDlibEmbedder
-
-                self._embedder = TorchDlibEmbedder(self.device)
-            for face, out in zip(missing, self._embedder(missing)):
+            for face, out in zip(missing, self._descriptors()(missing)):
                 face.identity = np.asarray(out["embedding"], dtype=np.float32)
         return np.stack([f.identity for f in faces if f.identity is not None])
+
+    def head_identities(self, faces: Sequence[AlignedFace]) -> np.ndarray:
+        """What the age head reads: each descriptor averaged with its mirrored chip's."""
+        return flip_averaged(self.identities(faces), self._descriptors().mirrored(faces))
 
     def expected_age(self, faces: Sequence[AlignedFace]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(age before calibration, the bins' spread, P(age < YOUNG_BELOW)).
@@ -134,7 +142,7 @@ class AgeGenderAnalyzer:
         if self.head:
             if self._head is None:
                 self._head = AgeHead.load()
-            mean = self._head(age_p, self.identities(faces))
+            mean = self._head(age_p, self.head_identities(faces))
         return mean, spread, young
 
     def __call__(self, faces: Sequence[AlignedFace]) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from faceorg.vision.aligned import AlignedFace
 from faceorg.vision.analyzer import register
 from faceorg.vision.device import reduced_precision
@@ -36,12 +38,20 @@ class TorchDlibEmbedder:
             self._model = load_dlib_resnet(locate(DESCRIPTOR), channels_last=True).to(self.device)
         return self._model
 
+    def _embed(self, chips: list[np.ndarray]) -> np.ndarray:
+        with reduced_precision(self.device):
+            return l2_normalise(self._load().embed(chips))
+
     def __call__(self, faces: Sequence[AlignedFace]) -> list[dict[str, Any]]:
         if not faces:
             return []
-        with reduced_precision(self.device):
-            raw = self._load().embed([face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces])
-        vectors = l2_normalise(raw)
+        vectors = self._embed([face.chip(CHIP_SIZE, CHIP_PADDING) for face in faces])
         for face, vector in zip(faces, vectors):
             face.identity = vector  # the age head reads it (vision.age_head)
         return [{"embedding": vector} for vector in vectors]
+
+    def mirrored(self, faces: Sequence[AlignedFace]) -> np.ndarray:
+        """Descriptors of each face's chip mirrored left to right: the age head reads the mean of both."""
+        if not faces:
+            return np.zeros((0, 128), dtype=np.float32)
+        return self._embed([np.ascontiguousarray(face.chip(CHIP_SIZE, CHIP_PADDING)[:, ::-1]) for face in faces])
