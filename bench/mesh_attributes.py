@@ -10,12 +10,25 @@ share beside it, three times: on the mouth labels read again from zoomed mouths
 (bench/mouth_labels.csv, `attributes.MOUTH_LABELS`), on the old by-eye labels, and on the old
 labels of the photos the re-reading decided (celeba_sample keeps CelebA's own labels throughout);
 `--fit` then prints its curve fitted on every set's re-read labels. Measures are recomputed from the kept landmarks
-(DATA/mesh_marks, bench/mesh_features.py) where there are some. Eyes_Closed (labels on the shared
-photos only) keeps the alternating fit / check halves below.
+(DATA/mesh_marks, bench/mesh_features.py) where there are some.
 
-Same photos, split and logistic fit as bench/attributes.py (which see). `--fit` fits each
-curve on the fit half and prints the RULES for faceorg/vision/mesh_attributes.py; without
-it the shipped rules are measured. Mouth_Slightly_Open is also scored from the face parsing
+Eyes_Closed is checked the same way on the sets of `EYE_SETS` (`eye_set`): the shared photos, random
+UTKFace photos aged 0-3 and aged 4 and over, and random CelebA test photos, labelled by eye from
+contact sheets of eye strips that showed no score, set or file name (bench/eye_sheets.py; unsure
+left out). For each of `EYE_MEASURES` it prints every set's check AUC (closed eyes), the pooled
+check AUC, how many photos p >= 0.5 returned and their precision and recall, then the shipped rule
+as it is (no refit); `--fit` prints the shipped measure's curve fitted on every labelled photo.
+DATA must hold the mesh of all those photos, e.g. /work/data/eyes_h15:
+
+    python bench/mesh_features.py --set eval14/utkface_rest --ages 1-3 --out DATA
+    python bench/mesh_features.py --set eval14/utkface_train --ages 1-3 --sample 200 --out DATA
+    python bench/mesh_features.py --set eval14/utkface_train --ages 4-116 --sample 250 --out DATA
+    python bench/mesh_features.py --set eval14/utkface --sample 300 --out DATA
+    python bench/mesh_features.py --set celeba_test --out DATA   # and the shared photos (no --set)
+
+Mouth_Slightly_Open on the shared photos alone: alternating fit and check halves, logistic fit as
+bench/attributes.py (which see). `--fit` fits the curve on the fit half; without it the shipped
+rule is measured. Mouth_Slightly_Open is also scored from the face parsing
 (the shipped parsing curve, /work/data/attributes/features_512_2.jsonl) on the same check
 photos, so the two can be compared. Looking_At_Camera (a pose threshold, nothing fitted) is
 measured on bench/pose_labels.csv: the 50 most turned of the shared faces and 30 others drawn
@@ -39,7 +52,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 DATA = Path("/work/data/attributes")
 
-from attributes import SET_LABELS, auc, fit_logistic, held_out, labels  # noqa: E402
+from attributes import SET_LABELS, auc, fit_logistic, held_out, labels, logistic  # noqa: E402
 
 SHARED_SETS = ("deepface", "lfw_tune")
 """The mesh's mouth is compared on the shared photos' labels (the face mesh cache covers those)."""
@@ -54,9 +67,96 @@ def stratified(files: list[str], label) -> dict[str, list[str]]:
     return rows
 
 
+EYE_LABELS = (REPO / "bench" / "eye_labels.csv", REPO / "bench" / "eye_closed_labels.csv")
+"""Eyes_Closed read by eye: the shared photos (eye_labels.csv) and random draws of UTKFace and CelebA
+test photos labelled blind (eye_closed_labels.csv, bench/eye_sheets.py)."""
+EYE_SETS = ("shared", "utkface 0-3", "utkface 4+", "celeba_test")
+PICKED = "shared, picked least open"
+EYE_MEASURES = ("eye_open", "eye_open_max", "eye_open_min")
+"""Eyelid gap over eye width (log, as the shipped curve): mean of both eyes (mesh1, mesh2), the more
+open eye (mesh4: both must be shut), the less open eye."""
+
+
 def eye_labels() -> dict[str, int]:
-    with (REPO / "bench" / "eye_labels.csv").open(newline="") as handle:
-        return {row["file"]: int(row["Eyes_Closed"]) for row in csv.DictReader(handle) if row["Eyes_Closed"] != ""}
+    found = {}
+    for path in EYE_LABELS:
+        with path.open(newline="") as handle:
+            rows = csv.DictReader(handle)
+            found |= {row["file"]: int(row["Eyes_Closed"]) for row in rows if row["Eyes_Closed"] != ""}
+    return found
+
+
+def eye_set(file: str) -> str:
+    """The set a labelled photo is checked in. UTKFace (utkface_rest, utkface_train, utkface) splits
+    by age, infants apart (many asleep); the shared LFW photos past t0224 were labelled because the
+    mesh found them least open (picked by the measure: they are fitted on, never scored)."""
+    folder, name = file.split("/", 1)
+    if folder.startswith("utkface"):
+        return "utkface 0-3" if int(name.split("_")[0]) <= 3 else "utkface 4+"
+    if folder == "lfw_tune" and int(name[1:5]) > 224:
+        return PICKED
+    return "shared" if folder in SHARED_SETS else folder
+
+
+def eye_held_out(data: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Each check set scored by the curve fitted on every other set; the picked shared photos join
+    the fit except when the shared set is the one checked."""
+    out = {}
+    for held in EYE_SETS:
+        rest = [s for s in data if s != held and not (held == "shared" and s == PICKED)]
+        if held not in data or not rest:
+            continue
+        x, y = np.concatenate([data[s][0] for s in rest]), np.concatenate([data[s][1] for s in rest])
+        if 0 < y.sum() < len(y):
+            out[held] = logistic(fit_logistic(x, y), data[held][0])
+    return out
+
+
+def eye_line(label: str, probs: dict[str, np.ndarray], data: dict) -> str:
+    """Per-set AUC (positives), pooled AUC, positives, returned, precision and recall at p >= 0.5."""
+    cells = [
+        f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})" if s in probs else f"{'-':>13s}"
+        for s in EYE_SETS
+    ]
+    p = np.concatenate([probs[s] for s in probs])
+    y = np.concatenate([data[s][1] for s in probs])
+    chosen = p >= 0.5
+    tp = int((chosen & (y == 1)).sum())
+    return (
+        f"{label:14s} " + " ".join(cells) + f"   {auc(p, y):10.3f} {int(y.sum()):4d} {int(chosen.sum()):4d} "
+        f"{tp / max(1, chosen.sum()):5.2f} {tp / max(1, y.sum()):4.2f}"
+    )
+
+
+def eyes_sets_report(rows: dict, fit: bool):
+    """Eyes_Closed, leave one set out over EYE_SETS for each of EYE_MEASURES, and the shipped rule as it
+    is; returns the shipped rule, refitted on every labelled photo with `fit`."""
+    from faceorg.vision import mesh_attributes
+    from faceorg.vision.parsing_attributes import Rule
+
+    name = "Eyes_Closed"
+    shipped = mesh_attributes.RULES[name]
+    truth = eye_labels()
+    print(f"{name}, leave one set out (positives):")
+    print(f"{'measure':14s} " + " ".join(f"{s[:13]:>13s}" for s in EYE_SETS) + "   pooled AUC  pos  ret  prec  rec")
+    for feature in dict.fromkeys((shipped.feature, *EYE_MEASURES)):
+        rule = Rule(feature, True, 1.0, 0.0)
+        data: dict[str, tuple[list, list]] = {}
+        for f, value in truth.items():
+            if f in rows:
+                xs, ys = data.setdefault(eye_set(f), ([], []))
+                xs.append(rule.x(rows[f]))
+                ys.append(value)
+        arrays = {s: (np.array(x), np.array(y)) for s, (x, y) in data.items()}
+        print(eye_line(feature, eye_held_out(arrays), arrays))
+        if feature == shipped.feature:
+            scored = [f for f in truth if f in rows]
+            as_is = {s: np.array([shipped.probability(rows[f]) for f in scored if eye_set(f) == s]) for s in EYE_SETS}
+            print(eye_line("shipped as is", as_is, arrays) + "  (no refit: in-sample where it was fitted)")
+        if fit and feature == shipped.feature:
+            x = np.concatenate([d[0] for d in arrays.values()])
+            shipped = Rule(feature, True, *fit_logistic(x, np.concatenate([d[1] for d in arrays.values()])))
+    return shipped
 
 
 def pose_labels() -> dict[str, int]:
@@ -87,6 +187,7 @@ def mesh_rows(data: Path = DATA) -> dict[str, dict]:
     for line in (data / "mesh.jsonl").open():
         r = json.loads(line)
         r["eye_open"], r["mouth_open"] = (r["eye_r"] + r["eye_l"]) / 2, r["mouth"]
+        r["eye_open_max"], r["eye_open_min"] = max(r["eye_r"], r["eye_l"]), min(r["eye_r"], r["eye_l"])
         r["pitch"] -= mesh_measures.PITCH_ZERO - r.get("pitch_zero", 0.0)  # cached before PITCH_ZERO was set
         r["turned"] = float(np.hypot(r["yaw"], r["pitch"]))
         kept = data / "mesh_marks" / (r["file"].replace("/", "__").replace(".jpg", ".npy"))
@@ -236,12 +337,14 @@ def main() -> int:
     rows = mesh_rows(args.data)
     shared = {f: v for name, files in labels().items() if name in SHARED_SETS for f, v in files.items()}
     mouth = {f: v["Mouth_Slightly_Open"] for f, v in shared.items() if "Mouth_Slightly_Open" in v}
-    truths = {"Eyes_Closed": eye_labels(), "Mouth_Slightly_Open": mouth}
+    truths = {"Mouth_Slightly_Open": mouth}
     fitted = {}
     parsing = parsing_scores(args.data)
     for name, rule in mesh_attributes.RULES.items():
-        fitted[name] = report(name, rule, rows, truths[name], args.fit, parsing)
+        if name in truths:
+            fitted[name] = report(name, rule, rows, truths[name], args.fit, parsing)
     fitted["Mouth_Slightly_Open"] = mouth_sets_report(rows, args.fit, parsing_features(args.data))
+    fitted["Eyes_Closed"] = eyes_sets_report(rows, args.fit)
     facing_report(rows)
     deep = [r for f, r in rows.items() if f.startswith("deepface/")]
     lfw = [r for f, r in rows.items() if f.startswith("lfw_tune/")]
@@ -259,7 +362,8 @@ def main() -> int:
     )
     if args.fit:
         print("\nRULES = {")
-        for name, r in fitted.items():
+        for name in mesh_attributes.RULES:
+            r = fitted[name]
             print(f'    "{name}": Rule("{r.feature}", {r.log}, {r.a:.4f}, {r.b:.4f}),')
         print("}")
     return 0

@@ -1,15 +1,19 @@
 """Run the face mesh on the largest face of every shared photo and cache its measures (for bench/mesh_attributes.py).
 
     python bench/mesh_features.py [--limit N] [--set celeba_test] [--out DATA]
+    python bench/mesh_features.py --set eval14/utkface_rest --ages 1-3 --sample 300 --out DATA
 
 Photos: ../shared/faces/deepface and ../shared/faces/lfw_tune (the photos of
 bench/attribute_features.py), or with `--set` a set folder under /work/data (a tight CelebA crop is
-padded as there). Writes DATA/mesh.jsonl (one line per photo: file, eye openness right/left, mouth
+padded as there), or an eval14 set (a folder with images/ and manifest.csv, e.g. eval14/utkface_rest:
+photos keyed `utkface_rest/<file>`); `--ages A-B` keeps UTKFace photos of those ages (the first
+number of the file name) and `--sample N` a random N of them (fixed seed, so a rerun resumes the
+same sample). Writes DATA/mesh.jsonl (one line per photo: file, eye openness right/left, mouth
 openness, yaw/pitch/roll, face presence) and DATA/mesh_marks/FILE.npy (the 468 landmarks, so new
-measures are tried without running the mesh again), and a 96 px
-eye strip per photo under DATA/eyes/ (what the Eyes_Closed labels in
-bench/attribute_labels.csv were read from). Prints the mesh's ms per face (crop + net +
-measures, one face at a time, one thread). Resumable.
+measures are tried without running the mesh again), and a 96 px eye strip per photo under
+DATA/eyes/ (what the Eyes_Closed labels in bench/eye_labels.csv and bench/eye_closed_labels.csv were
+read from, bench/eye_sheets.py). Prints the mesh's ms per face (crop + net + measures, one face at a
+time, one thread). Resumable.
 """
 
 from __future__ import annotations
@@ -28,9 +32,29 @@ OUT = Path("/work/data/attributes")
 
 
 def photos(name: str = "shared") -> list[Path]:
-    if name != "shared":
-        return sorted((Path("/work/data") / name).glob("*.jpg"))
-    return sorted((FACES / "deepface").glob("*.jpg")) + sorted((FACES / "lfw_tune").glob("*.jpg"))
+    if name == "shared":
+        return sorted((FACES / "deepface").glob("*.jpg")) + sorted((FACES / "lfw_tune").glob("*.jpg"))
+    folder = Path("/work/data") / name
+    return sorted((folder / "images" if (folder / "manifest.csv").exists() else folder).glob("*.jpg"))
+
+
+def key(path: Path) -> str:
+    """`<set>/<file>`: an eval14 photo under <set>/images/ is keyed by its set's folder."""
+    folder = path.parent.parent if path.parent.name == "images" else path.parent
+    return f"{folder.name}/{path.name}"
+
+
+def chosen(paths: list[Path], ages: str, sample: int) -> list[Path]:
+    """Photos of the UTKFace ages A-B (file names start with the age), then a seeded random `sample`
+    of them: a random draw, not picked by any measure, so labels of all of it give fair recall."""
+    import random
+
+    if ages:
+        low, high = (int(v) for v in ages.split("-"))
+        paths = [p for p in paths if low <= int(p.name.split("_")[0]) <= high]
+    if sample and sample < len(paths):
+        paths = sorted(random.Random(15).sample(paths, sample))
+    return paths
 
 
 def eye_strip(image, marks):
@@ -50,6 +74,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--set", default="shared", help="shared, or a set folder under /work/data")
     parser.add_argument("--out", type=Path, default=OUT, help="where the measures go")
+    parser.add_argument("--ages", default="", help="A-B: only UTKFace photos of these ages")
+    parser.add_argument("--sample", type=int, default=0, help="a seeded random N of the photos")
     args = parser.parse_args()
 
     import numpy as np
@@ -74,7 +100,7 @@ def main() -> int:
     )
     pipe = FacePipeline(config, analyzer_names=[])
     model = load_face_mesh(locate(face_mesh.MESH_MODEL))
-    todo = [p for p in photos(args.set) if f"{p.parent.name}/{p.name}" not in done]
+    todo = [p for p in chosen(photos(args.set), args.ages, args.sample) if key(p) not in done]
     todo = todo[: args.limit] if args.limit else todo
     spent, measured = 0.0, 0
     with target.open("a") as sink:
@@ -97,7 +123,7 @@ def main() -> int:
             mouth = mesh_measures.mouth_openness(marks[0])
             spent += time.perf_counter() - started
             measured += 1
-            name = f"{path.parent.name}/{path.name}"
+            name = key(path)
             row = dict(file=name, eye_r=right, eye_l=left, mouth=mouth, yaw=yaw, pitch=pitch, roll=roll)
             row |= {"presence": float(presence[0]), "pitch_zero": mesh_measures.PITCH_ZERO}
             sink.write(json.dumps(row) + "\n")
