@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 
 from faceorg.store import people
@@ -44,6 +45,7 @@ def point_at_face(win, qtbot) -> str:
     """Hover the viewer's first face as a user would and return what the viewer then says about it.
     (On a busy machine a mouse move Qt synthesises while the screenshot is taken may move the
     highlight off the face again, so the text is read here, not after the screenshot.)"""
+    qtbot.mouseMove(win.viewer.canvas, QPoint(1, 1))  # Qt sends no move to where the pointer already is
     qtbot.mouseMove(win.viewer.canvas, win.viewer.canvas.face_rect(0).center().toPoint())
     qtbot.waitUntil(lambda: win.viewer.canvas.active == 0 and "Age" in win.viewer.info.text(), timeout=10_000)
     return win.viewer.info.text()
