@@ -2,6 +2,7 @@
 
     python bench/mesh_features.py [--set S] --out DATA   # run the mesh once per set
     python bench/mesh_attributes.py [--data DATA] [--fit]
+    python bench/mesh_attributes.py --data DATA --check-set fresh_attr   # the shipped curves on a fresh set
 
 Mouth_Slightly_Open is checked as in bench/attributes.py: on the four labelled sets (those whose
 mesh is in DATA), each set scored by a curve fitted on the others (leave one set out), for the
@@ -52,7 +53,16 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 DATA = Path("/work/data/attributes")
 
-from attributes import SET_LABELS, auc, fit_logistic, held_out, labels, logistic  # noqa: E402
+from attributes import (  # noqa: E402
+    FRESH_SETS,
+    SET_LABELS,
+    auc,
+    check_line,
+    fit_logistic,
+    held_out,
+    labels,
+    logistic,
+)
 
 SHARED_SETS = ("deepface", "lfw_tune")
 """The mesh's mouth is compared on the shared photos' labels (the face mesh cache covers those)."""
@@ -326,24 +336,43 @@ def report(name: str, rule, rows: dict, truth: dict[str, int], fit: bool, parsin
     return rule
 
 
+def check_set(rows: dict, name: str) -> int:
+    """The shipped mesh curves on a set none of them was fitted on (attributes.FRESH_SETS)."""
+    from faceorg.vision import mesh_attributes
+
+    truth = labels(fresh=True)[name]
+    print(f"{sum(f in rows for f in truth)} labelled photos of {name} with a mesh")
+    for attribute, rule in mesh_attributes.RULES.items():
+        found = [
+            (rule.probability(rows[f]), lab[attribute]) for f, lab in truth.items() if f in rows and attribute in lab
+        ]
+        if found:
+            p, y = np.array([v[0] for v in found]), np.array([v[1] for v in found])
+            print(f"{attribute} (mesh): {check_line(p, y)}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fit", action="store_true")
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, nargs="+", default=[DATA], help="mesh folders (merged)")
+    parser.add_argument("--check-set", choices=list(FRESH_SETS), help="score the shipped RULES on a FRESH_SETS set")
     args = parser.parse_args()
 
     from faceorg.vision import mesh_attributes
 
-    rows = mesh_rows(args.data)
+    rows = {f: r for data in args.data for f, r in mesh_rows(data).items()}
+    if args.check_set:
+        return check_set(rows, args.check_set)
     shared = {f: v for name, files in labels().items() if name in SHARED_SETS for f, v in files.items()}
     mouth = {f: v["Mouth_Slightly_Open"] for f, v in shared.items() if "Mouth_Slightly_Open" in v}
     truths = {"Mouth_Slightly_Open": mouth}
     fitted = {}
-    parsing = parsing_scores(args.data)
+    parsing = parsing_scores(args.data[0])
     for name, rule in mesh_attributes.RULES.items():
         if name in truths:
             fitted[name] = report(name, rule, rows, truths[name], args.fit, parsing)
-    fitted["Mouth_Slightly_Open"] = mouth_sets_report(rows, args.fit, parsing_features(args.data))
+    fitted["Mouth_Slightly_Open"] = mouth_sets_report(rows, args.fit, parsing_features(args.data[0]))
     fitted["Eyes_Closed"] = eyes_sets_report(rows, args.fit)
     facing_report(rows)
     deep = [r for f, r in rows.items() if f.startswith("deepface/")]

@@ -68,7 +68,7 @@ def test_grey_photos_score_as_their_colour_originals():
 
 def _features(frame_lines: float | None) -> dict[str, float]:
     shares = {f"share_{n}": 0.01 for n in ("skin", "eye_g", "l_eye", "r_eye", "hair", "hat", "mouth")}
-    found = shares | dict(hair_dark=0.5, hair_lightness=0.3, hair_grey=0.0)
+    found = shares | dict(hair_dark=0.5, hair_saturation=0.2, hair_lightness=0.3, hair_grey=0.0)
     return found if frame_lines is None else found | {"frame_lines": frame_lines}
 
 

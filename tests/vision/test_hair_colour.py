@@ -50,3 +50,15 @@ def test_half_overhang_half_black_hair_still_reads_as_black_hair():
     crop = np.zeros((64, 64, 3), np.uint8)
     crop[:20, 32:] = (25, 20, 20)  # the left half of the hair lies outside the photo
     assert parsing.features(labels, crop)["hair_dark"] > 0.9
+
+
+def test_dark_brown_hair_reads_less_black_than_black_hair_of_the_same_darkness():
+    eyes = {"share_eye_g": 0.0, "share_l_eye": 0.01, "share_r_eye": 0.01}
+    black, brown = _hair_features((25, 20, 20)), _hair_features((60, 35, 15))
+    assert black["hair_dark"] == brown["hair_dark"] == 1.0
+    assert black["hair_saturation"] < brown["hair_saturation"]
+    p = {
+        name: parsing_attributes.probabilities({**f, **eyes})["Black_Hair"]
+        for name, f in (("black", black), ("brown", brown))
+    }
+    assert p["black"] > p["brown"]
