@@ -62,15 +62,22 @@ this label replaces the set file's; `labels(old_mouth=True)` keeps the old."""
 ACCESSORY_LABELS = REPO / "bench" / "accessory_labels.csv"
 ACCESSORIES = ("Wearing_Earrings", "Wearing_Necklace", "Bangs", "Brown_Hair")
 """Wearing_Earrings, Wearing_Necklace, Bangs and Brown_Hair (CelebA's meanings) read blind (issue 15)
-for the 485 photos of deepface, lfw_tune and celeba_test: the kept 512 px parsing crop of each
-(its middle 400 px: ears, neck and forehead with a margin), contrast stretched, 226 px, shuffled onto
-sheets of 20 marked with an anonymous index only (no file name, set, other label or score), each
-tile read for all four at once. Blank = could not tell: an ear hidden by hair, or too small or
-blurred to see a stud, is blank, not 0 (so most long-haired women are blank for earrings and most
-men with visible ears 0); a neck hidden by a collar, scarf or the crop's edge is blank; a fringe
-swept to one side that covers only part of the forehead is blank; auburn, red and brown-blond hair
-are blank for Brown_Hair, and every grey lfw_tune photo is blank for it (no colour). celeba_sample
-keeps CelebA's own labels. Where a photo is listed here these four replace the set file's."""
+for the 485 photos of deepface, lfw_tune and celeba_test: `bench/accessory_sheets.py` cut the middle
+400 px of each kept 512 px parsing crop (ears, neck and forehead with a margin), contrast stretched,
+226 px, shuffled onto sheets of 20 marked with an anonymous index only (no file name, set, other
+label or score), and each tile was read for all four at once. Blank = could not tell: an ear hidden
+by hair, or too small or blurred to see a stud, is blank, not 0 (so most long-haired women are
+blank for earrings and most men with visible ears 0); a neck hidden by a collar, scarf or the
+crop's edge is blank; a fringe swept to one side over part of the forehead is blank; auburn, red and
+brown-blond hair are blank for Brown_Hair, and every grey lfw_tune photo is blank for it (no
+colour). celeba_sample keeps CelebA's own labels. Checks, on 6 more sheets shuffled afresh under new
+indices (`--second`): 88 of the 485 read again agreed wherever both readings decided (earrings 59
+of 59, necklace 60 of 60, Bangs 82 of 83, Brown_Hair 39 of 39; 1-3 each decided only once); the 32
+celeba_sample photos mixed in agreed with CelebA's own label on every decided earring (17, 5 with),
+necklace (13, 1 with) and Bangs (29, 1 with) tile, but 7 of the 22 heads CelebA calls not brown
+were read brown (its 4 brown ones all brown): this reading's brown is broader than CelebA's. One
+reader read both times and many photos show the same famous faces, so the second reading is not
+independent. Where a photo is listed here these four replace the set file's."""
 
 
 def labels(old_mouth: bool = False) -> dict[str, dict[str, dict[str, int]]]:
