@@ -13,7 +13,8 @@ Blond_Hair 0.92 vs 0.92), so the input stays 512.
 
 `features` turns a label map into the numbers the attribute calibration reads: the share
 of each class in the face's region (normalised by the face box area, so a share does not
-depend on the crop size) and the mean colour of the hair pixels.
+depend on the crop size), the colour of the hair pixels, and `bangs`, the hair's share of the
+forehead band above the eyes.
 """
 
 from __future__ import annotations
