@@ -15,7 +15,8 @@ Labelled sets (a photo is keyed `<folder>/<file>` as in the features file):
 - `fresh_attr` (FRESH_SETS, left out of the fits): 250 CelebA test photos labelled blind for issue 15
   (bench/fresh_attribute_labels.csv); only Black_Hair's curve is fitted with it (`--with-fresh --fit`).
 Mouth_Slightly_Open of the first three is read from bench/mouth_labels.csv (`MOUTH_LABELS`, read
-again from zoomed mouths; `--old-mouth` scores the set files' by-eye labels instead).
+again from zoomed mouths; `--old-mouth` scores the set files' by-eye labels instead); their
+Wearing_Earrings, Wearing_Necklace, Bangs and Brown_Hair from bench/accessory_labels.csv (`ACCESSORY_LABELS`).
 For every attribute and every set S, the logistic curve is fitted on the other sets and S is scored
 with it (leave one set out); the table gives each set's check AUC with its positives and the pooled
 check figures (every photo scored by a curve that never saw its set): AUC, precision and recall at
@@ -79,6 +80,25 @@ moustache, or too blurred), left out. The same reader, blind, agreed with CelebA
 second blind reading of 222 mouths (every label that changed and as many that did not, shuffled
 afresh under new indices) read 214 of the 217 it decided as before. Where a photo is listed here
 this label replaces the set file's; `labels(old_mouth=True)` keeps the old."""
+ACCESSORY_LABELS = REPO / "bench" / "accessory_labels.csv"
+ACCESSORIES = ("Wearing_Earrings", "Wearing_Necklace", "Bangs", "Brown_Hair")
+"""Wearing_Earrings, Wearing_Necklace, Bangs and Brown_Hair (CelebA's meanings) read blind (issue 15)
+for the 485 photos of deepface, lfw_tune and celeba_test: `bench/accessory_sheets.py` cut the middle
+400 px of each kept 512 px parsing crop (ears, neck and forehead with a margin), contrast stretched,
+226 px, shuffled onto sheets of 20 marked with an anonymous index only (no file name, set, other
+label or score), and each tile was read for all four at once. Blank = could not tell: an ear hidden
+by hair, or too small or blurred to see a stud, is blank, not 0 (so most long-haired women are
+blank for earrings and most men with visible ears 0); a neck hidden by a collar, scarf or the
+crop's edge is blank; a fringe swept to one side over part of the forehead is blank; auburn, red and
+brown-blond hair are blank for Brown_Hair, and every grey lfw_tune photo is blank for it (no
+colour). celeba_sample keeps CelebA's own labels. Checks, on 6 more sheets shuffled afresh under new
+indices (`--second`): 88 of the 485 read again agreed wherever both readings decided (earrings 59
+of 59, necklace 60 of 60, Bangs 82 of 83, Brown_Hair 39 of 39; 1-3 each decided only once); the 32
+celeba_sample photos mixed in agreed with CelebA's own label on every decided earring (17, 5 with),
+necklace (13, 1 with) and Bangs (29, 1 with) tile, but 7 of the 22 heads CelebA calls not brown
+were read brown (its 4 brown ones all brown): this reading's brown is broader than CelebA's. One
+reader read both times and many photos show the same famous faces, so the second reading is not
+independent. Where a photo is listed here these four replace the set file's."""
 
 
 def labels(old_mouth: bool = False, fresh: bool = False) -> dict[str, dict[str, dict[str, int]]]:
@@ -98,6 +118,9 @@ def labels(old_mouth: bool = False, fresh: bool = False) -> dict[str, dict[str, 
                 found[name][file] = {k: int(v) for k, v in row.items() if k != "file" and v not in ("", None)}
     if not old_mouth and MOUTH_LABELS.exists():
         relabel(found, MOUTH_LABELS, "Mouth_Slightly_Open")
+    if ACCESSORY_LABELS.exists():
+        for name in ACCESSORIES:
+            relabel(found, ACCESSORY_LABELS, name)
     return found
 
 

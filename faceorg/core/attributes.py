@@ -106,13 +106,17 @@ ATTRIBUTE_GROUPS: dict[str, tuple[str, ...]] = {
 }
 """Filter-bar groups; every other attribute (Male, Young, Big_Nose, ...) is under "Face"."""
 
-NOT_OFFERED: frozenset[str] = frozenset({"Bald", "Black_Hair", "Blond_Hair", "Gray_Hair", "Eyes_Closed"})
+NOT_OFFERED: frozenset[str] = frozenset(
+    {"Bald", "Black_Hair", "Blond_Hair", "Gray_Hair", "Brown_Hair", "Wearing_Necklace", "Eyes_Closed"}
+)
 """Attributes computed (the viewer shows their probability) but not offered as filters, because
 their filter precision at p >= 0.5 was below 0.8 on held-out photos (bench/attributes.py, 517
 labelled photos in four sets, each scored by curves fitted on the other three: Bald 0.56,
 Black_Hair 0.76 (0.72 before near-black pixels left the hair), Blond_Hair 0.67, Gray_Hair no face
-above 0.5). Eyeglasses (0.88, with the frame lines of vision/glasses.py; 0.83 before) and
-Wearing_Hat (0.88) are offered.
+above 0.5; Brown_Hair 0.64, recall 0.68, AUC 0.71, 113 positives; Wearing_Necklace 0.50, recall
+0.11, AUC 0.51, 18 positives: bench/accessory_labels.csv, read blind). Eyeglasses (0.88, with the
+frame lines of vision/glasses.py; 0.83 before), Wearing_Hat (0.88), Wearing_Earrings (0.95, recall
+0.49, AUC 0.68, 74 positives) and Bangs (0.91, recall 0.60, AUC 0.89, 52 positives) are offered.
 From the face mesh (bench/mesh_attributes.py): Eyes_Closed, checked leave one set out on 1,408
 photos labelled blind (50 closed: shared, UTKFace 0-3, UTKFace 4+, CelebA test; the mesh seldom
 shuts its lids), had precision 0.52 and recall 0.28 at p >= 0.5 (pooled AUC 0.92).

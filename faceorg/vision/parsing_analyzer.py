@@ -20,7 +20,7 @@ from faceorg.vision.weights import locate
 if TYPE_CHECKING:
     from faceorg.vision.nets.bisenet import BiSeNet
 
-CALIBRATION = "cal4"
+CALIBRATION = "cal5"
 """Bump when RULES change: the pass then re-runs every face."""
 
 

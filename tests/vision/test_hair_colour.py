@@ -62,3 +62,20 @@ def test_dark_brown_hair_reads_less_black_than_black_hair_of_the_same_darkness()
         for name, f in (("black", black), ("brown", brown))
     }
     assert p["black"] > p["brown"]
+
+
+def test_a_black_and_white_photo_gets_no_hair_colour_but_keeps_the_rest():
+    """Grey hair pixels have no saturation, which the Black_Hair curve reads as black: a grey photo
+    must say nothing about hair colour (it was never labelled there), and still say the other attributes."""
+    eyes = {"share_eye_g": 0.0, "share_l_eye": 0.01, "share_r_eye": 0.01}
+    labels = np.zeros((64, 64), np.uint8)
+    labels[:20] = CLASSES.index("hair")
+    labels[20:] = CLASSES.index("skin")
+    colour = np.zeros((64, 64, 3), np.uint8)
+    colour[:20], colour[20:] = (90, 60, 30), (200, 150, 120)  # brown hair, skin
+    grey = np.repeat(colour.mean(axis=2, keepdims=True).astype(np.uint8), 3, axis=2)
+    said_in_colour = parsing_attributes.probabilities({**parsing.features(labels, colour), **eyes})
+    said_in_grey = parsing_attributes.probabilities({**parsing.features(labels, grey), **eyes})
+    assert parsing_attributes.HAIR_COLOURS <= said_in_colour.keys()
+    assert not parsing_attributes.HAIR_COLOURS & said_in_grey.keys()
+    assert {"Wearing_Hat", "Bald", "Bangs"} <= said_in_grey.keys()
