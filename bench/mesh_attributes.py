@@ -122,19 +122,23 @@ def eye_held_out(data: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np
     return out
 
 
-def eye_line(label: str, probs: dict[str, np.ndarray], data: dict) -> str:
-    """Per-set AUC (positives), pooled AUC, positives, returned, precision and recall at p >= 0.5."""
+def pooled(probs: dict[str, np.ndarray], data: dict, sets) -> tuple[list[str], float, int, int, int, int]:
+    """Per-set AUC (positives) cells, then over all sets: AUC, positives, photos, returned and right at p >= 0.5."""
     cells = [
-        f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})" if s in probs else f"{'-':>13s}"
-        for s in EYE_SETS
+        f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})" if s in probs else f"{'-':>13s}" for s in sets
     ]
     p = np.concatenate([probs[s] for s in probs])
     y = np.concatenate([data[s][1] for s in probs])
     chosen = p >= 0.5
-    tp = int((chosen & (y == 1)).sum())
+    return cells, auc(p, y), int(y.sum()), len(y), int(chosen.sum()), int((chosen & (y == 1)).sum())
+
+
+def eye_line(label: str, probs: dict[str, np.ndarray], data: dict) -> str:
+    """Per-set AUC (positives), pooled AUC, positives, returned, precision and recall at p >= 0.5."""
+    cells, area, positives, _, returned, tp = pooled(probs, data, EYE_SETS)
     return (
-        f"{label:14s} " + " ".join(cells) + f"   {auc(p, y):10.3f} {int(y.sum()):4d} {int(chosen.sum()):4d} "
-        f"{tp / max(1, chosen.sum()):5.2f} {tp / max(1, y.sum()):4.2f}"
+        f"{label:14s} " + " ".join(cells) + f"   {area:10.3f} {positives:4d} {returned:4d} "
+        f"{tp / max(1, returned):5.2f} {tp / max(1, positives):4.2f}"
     )
 
 
@@ -224,17 +228,10 @@ def mouth_row(label: str, rule, rows: dict, truth: dict) -> tuple[str, dict]:
         if found:
             data[set_name] = (np.array([v[0] for v in found]), np.array([v[1] for v in found]))
     probs = held_out(data)
-    cells = [
-        f"{auc(probs[s], data[s][1]):6.3f} ({int(data[s][1].sum()):3d})" if s in probs else f"{'-':>13s}"
-        for s in SET_LABELS
-    ]
-    p = np.concatenate([probs[s] for s in probs])
-    y = np.concatenate([data[s][1] for s in probs])
-    chosen = p >= 0.5
-    tp = int((chosen & (y == 1)).sum())
+    cells, area, positives, photos, returned, tp = pooled(probs, data, SET_LABELS)
     line = (
-        f"{label:19s} " + " ".join(cells) + f"   {auc(p, y):10.3f} {int(y.sum()):4d}/{len(y):3d} "
-        f"{tp / max(1, chosen.sum()):5.2f} {tp / max(1, y.sum()):4.2f}"
+        f"{label:19s} " + " ".join(cells) + f"   {area:10.3f} {positives:4d}/{photos:3d} "
+        f"{tp / max(1, returned):5.2f} {tp / max(1, positives):4.2f}"
     )
     rates = [precision_recall(probs[s], data[s][1]) if s in probs else f"{'-':>13s}" for s in SET_LABELS]
     return line + f"\n{'  precision/recall':19s} " + " ".join(rates), data
