@@ -112,7 +112,7 @@ NOT_OFFERED: frozenset[str] = frozenset(
 """Attributes computed (the viewer shows their probability) but not offered as filters, because
 their filter precision at p >= 0.5 was below 0.8 on held-out photos (bench/attributes.py, 517
 labelled photos in four sets, each scored by curves fitted on the other three: Bald 0.56,
-Black_Hair 0.76 (0.72 before near-black pixels left the hair), Blond_Hair 0.67, Gray_Hair no face
+Black_Hair 0.81 with the hair saturation term, 0.76 without, Blond_Hair 0.67, Gray_Hair no face
 above 0.5; Brown_Hair 0.64, recall 0.68, AUC 0.71, 113 positives; Wearing_Necklace 0.50, recall
 0.11, AUC 0.51, 18 positives: bench/accessory_labels.csv, read blind). Eyeglasses (0.88, with the
 frame lines of vision/glasses.py; 0.83 before), Wearing_Hat (0.88), Wearing_Earrings (0.95, recall
@@ -130,7 +130,8 @@ On a fifth set no curve was fitted on (250 CelebA test photos labelled blind, be
 --check-set fresh_attr) the offered ones held: precision at p >= 0.5 Eyeglasses 0.88, Wearing_Hat
 0.80, Mouth_Slightly_Open (mesh) 0.91; the others stayed below 0.8 or returned too few faces to
 vouch for: Black_Hair 0.62 (0.64 with the hair saturation term it now reads, which scored 0.81 on
-the four sets it was chosen on), Blond_Hair 0.77, Bald 1 face of 2 bald, Gray_Hair 1 face of 9."""
+the four sets it was chosen on), Blond_Hair 0.77, Bald 1 face of 2 bald, Gray_Hair 1 face of 9.
+Black-and-white photos get no hair colour at all (vision.parsing_attributes.GREY_BELOW)."""
 
 
 def attribute_group(name: str) -> str:
