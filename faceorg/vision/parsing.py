@@ -138,8 +138,7 @@ def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE, ey
     hair = labels == CLASSES.index("hair")
     pixels = crop[hair].astype(np.float32) / 255.0 if hair.any() else np.zeros((1, 3), np.float32)
     r, g, b = pixels[:, 0], pixels[:, 1], pixels[:, 2]
-    value = pixels.max(1)
-    saturation = np.where(value > 0, (value - pixels.min(1)) / np.maximum(value, 1e-6), 0)
+    value, saturation = value_saturation(pixels)
     lit = value > BLACK
     out.update(
         hair_value=float(np.median(value)),
@@ -162,13 +161,15 @@ def features(labels: np.ndarray, crop: np.ndarray, scale: float = CROP_SCALE, ey
 def colourfulness(crop: np.ndarray) -> float:
     """The 95th percentile of the HSV saturation of the crop's lit pixels: 0 for a black-and-white
     photo, whose hair has no colour to read (1 where nothing is lit, so nothing is withheld)."""
-    pixels = crop.reshape(-1, 3).astype(np.float32) / 255.0
-    value = pixels.max(1)
+    value, saturation = value_saturation(crop.reshape(-1, 3).astype(np.float32) / 255.0)
     lit = value > BLACK
-    if not lit.any():
-        return 1.0
-    saturation = (value[lit] - pixels[lit].min(1)) / value[lit]
-    return float(np.percentile(saturation, 95))
+    return float(np.percentile(saturation[lit], 95)) if lit.any() else 1.0
+
+
+def value_saturation(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """HSV value and saturation of (N, 3) RGB pixels in [0, 1] (saturation 0 for black)."""
+    value = pixels.max(1)
+    return value, np.where(value > 0, (value - pixels.min(1)) / np.maximum(value, 1e-6), 0)
 
 
 BANGS_BAND = (0.5, 1.0, 0.8)
