@@ -26,19 +26,17 @@ TILE, COLUMNS, ROWS = 230, 5, 4
 
 def sheets(files: list[str], maps: Path, out: Path, prefix: str, first: int) -> None:
     import numpy as np
-    from PIL import Image, ImageDraw, ImageOps
+    from contact_sheet import contact_sheet
+    from PIL import Image, ImageOps
 
     per = COLUMNS * ROWS
     for start in range(0, len(files), per):
-        sheet = Image.new("RGB", (COLUMNS * TILE, ROWS * (TILE + 16)), "white")
-        draw = ImageDraw.Draw(sheet)
-        for k, i in enumerate(range(start, min(start + per, len(files)))):
+        tiles = []
+        for i in range(start, min(start + per, len(files))):
             crop = np.load(maps / files[i].replace("/", "__").replace(".jpg", ".npz"))["crop"]
             tile = Image.fromarray(crop).crop((56, 72, 456, 472)).resize((TILE - 4, TILE - 4), Image.Resampling.LANCZOS)
-            x, y = (k % COLUMNS) * TILE, (k // COLUMNS) * (TILE + 16)
-            sheet.paste(ImageOps.autocontrast(tile, cutoff=1), (x + 2, y + 16))
-            draw.text((x + 4, y + 2), str(first + i), fill="red")
-        sheet.save(out / f"{prefix}_{start // per:02d}.png")
+            tiles.append((first + i, ImageOps.autocontrast(tile, cutoff=1)))
+        contact_sheet(tiles, COLUMNS, ROWS, ink="red").save(out / f"{prefix}_{start // per:02d}.png")
 
 
 def main() -> int:

@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 COLUMNS, ROWS = 4, 10
-TILE_W, TILE_H, MARK_H = 288, 72, 16
+TILE_W, TILE_H = 288, 72
 
 
 def files(data: Path, sets: list[str], skip: set[str] = frozenset()) -> list[str]:
@@ -48,15 +48,14 @@ def files(data: Path, sets: list[str], skip: set[str] = frozenset()) -> list[str
 
 def sheet(strips: list[Path], marks: list[str]):
     """One sheet: strips 1.5x enlarged in a grid, the mark above each."""
-    from PIL import Image, ImageDraw
+    from contact_sheet import contact_sheet
+    from PIL import Image
 
-    page = Image.new("RGB", (COLUMNS * (TILE_W + 8), ROWS * (TILE_H + MARK_H + 6)), "white")
-    draw = ImageDraw.Draw(page)
-    for i, (strip, mark) in enumerate(zip(strips, marks, strict=True)):
-        x, y = (i % COLUMNS) * (TILE_W + 8), (i // COLUMNS) * (TILE_H + MARK_H + 6)
-        draw.text((x + 2, y + 2), mark, fill="black")
-        page.paste(Image.open(strip).convert("RGB").resize((TILE_W, TILE_H)), (x, y + MARK_H))
-    return page
+    tiles = [
+        (mark, Image.open(strip).convert("RGB").resize((TILE_W, TILE_H)))
+        for mark, strip in zip(marks, strips, strict=True)
+    ]
+    return contact_sheet(tiles, COLUMNS, ROWS)
 
 
 def labelled(path: Path | None) -> set[str]:

@@ -19,13 +19,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageOps
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from attributes import labels  # noqa: E402
+from contact_sheet import contact_sheet  # noqa: E402
 
 PHOTOS = {
     "deepface": Path("/work/shared/faces/deepface"),
@@ -34,7 +35,6 @@ PHOTOS = {
     "celeba_sample": Path("/work/data/celeba_sample"),
 }
 OUTER_LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146)
-CAPTION = 18
 LAYOUT = {"sheet": ((280, 182), 5, 4), "zoom": ((440, 286), 3, 3)}
 """Tile size, columns, rows: the first pass, and a bigger second look at the tiles read as unsure."""
 
@@ -62,18 +62,6 @@ def mouth_tile(photo: Path, marks: np.ndarray, size: tuple[int, int]) -> Image.I
     return tile
 
 
-def sheet(tiles: list[tuple[int, Image.Image]], cols: int, rows: int) -> Image.Image:
-    """Tiles in a grid, each with its index above it."""
-    w, h = tiles[0][1].size
-    out = Image.new("RGB", (cols * (w + 4), rows * (h + CAPTION + 4)), "white")
-    draw = ImageDraw.Draw(out)
-    for k, (index, tile) in enumerate(tiles):
-        x, y = (k % cols) * (w + 4), (k // cols) * (h + CAPTION + 4)
-        draw.text((x + 4, y + 2), str(index), fill="black")
-        out.paste(tile, (x, y + CAPTION))
-    return out
-
-
 def draw(files: list[tuple[int, str]], data: Path, out: Path, kind: str) -> int:
     """Sheets of the (index, file) tiles, laid out as LAYOUT[kind]; returns how many."""
     size, cols, rows = LAYOUT[kind]
@@ -84,7 +72,7 @@ def draw(files: list[tuple[int, str]], data: Path, out: Path, kind: str) -> int:
             set_name, name = file.split("/", 1)
             marks = np.load(data / "mesh_marks" / file.replace("/", "__").replace(".jpg", ".npy"))
             tiles.append((index, mouth_tile(PHOTOS[set_name] / name, marks, size)))
-        sheet(tiles, cols, rows).save(out / f"{kind}_{start // per + 1:02d}.png")
+        contact_sheet(tiles, cols, rows).save(out / f"{kind}_{start // per + 1:02d}.png")
     return (len(files) + per - 1) // per
 
 

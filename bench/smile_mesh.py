@@ -393,7 +393,8 @@ def sheet(test: dict[str, np.ndarray], combined: np.ndarray, app: np.ndarray, ta
     """A blind contact sheet: the false positives of the combined model and of the app's filter, shuffled
     among `others` true positives and `others` true negatives; the key (which is which, and the label)
     goes to a JSON file beside it, to be read only after judging each tile by eye."""
-    from PIL import Image, ImageDraw
+    from contact_sheet import contact_sheet
+    from PIL import Image
 
     rng = np.random.default_rng(3)
     y = test["y"] == 1
@@ -402,18 +403,15 @@ def sheet(test: dict[str, np.ndarray], combined: np.ndarray, app: np.ndarray, ta
     negative = rng.permutation(np.flatnonzero(~combined & ~app & ~y))[:others]
     shown = rng.permutation(np.concatenate([wrong, right, negative]))
     rows = {r["file"]: r for r in detect_set("wild", 20, True)}
-    tile, columns = 200, 8
-    canvas = Image.new("RGB", (columns * tile, -(-len(shown) // columns) * tile), "white")
-    key = []
+    tiles, key = [], []
     for k, i in enumerate(shown):
         row = rows[str(test["files"][i])]
         image = load("wild", row["file"], True).image
         x1, y1, x2, y2 = row["rect"]
         pad = 0.15 * max(x2 - x1, y2 - y1)
         face = Image.fromarray(image).crop((int(x1 - pad), int(y1 - pad), int(x2 + pad), int(y2 + pad)))
-        face.thumbnail((tile - 4, tile - 20))
-        canvas.paste(face, ((k % columns) * tile + 2, (k // columns) * tile + 18))
-        ImageDraw.Draw(canvas).text(((k % columns) * tile + 4, (k // columns) * tile + 2), str(k), fill="red")
+        face.thumbnail((196, 180))
+        tiles.append((k, face))
         key.append(
             {
                 "tile": k,
@@ -423,7 +421,7 @@ def sheet(test: dict[str, np.ndarray], combined: np.ndarray, app: np.ndarray, ta
                 "app_fp": bool(app[i] and not y[i]),
             }
         )
-    canvas.save(target)
+    contact_sheet(tiles, 8, ink="red").save(target)
     target.with_suffix(".key.json").write_text(json.dumps(key, indent=1))
     print(f"sheet: {len(shown)} tiles ({len(wrong)} false positives) -> {target}")
 

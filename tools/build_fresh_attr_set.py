@@ -20,12 +20,16 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import sys
 from pathlib import Path
 
 from build_celeba_test_set import COMMIT, git
-from PIL import Image, ImageDraw
+from PIL import Image
 
-TILE, COLS, ROWS, CAPTION = (196, 240), 4, 4, 16
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from contact_sheet import contact_sheet  # noqa: E402
+
+TILE, COLS, ROWS = (196, 240), 4, 4
 SKIP = 320
 """The first photos by name: the `celeba_test` set's (tools/build_celeba_test_set.py --count 320)."""
 
@@ -49,16 +53,13 @@ def sheets(files: list[str], out: Path, seed: int) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with (out / "key.csv").open("w", newline="") as handle:
         csv.writer(handle).writerows([("index", "file"), *enumerate(order, 1)])
-    per, (w, h) = COLS * ROWS, TILE
+    per = COLS * ROWS
     for start in range(0, len(order), per):
-        page = Image.new("RGB", (COLS * (w + 4), ROWS * (h + CAPTION + 4)), "white")
-        draw = ImageDraw.Draw(page)
+        tiles = []
         for k, file in enumerate(order[start : start + per]):
-            x, y = (k % COLS) * (w + 4), (k // COLS) * (h + CAPTION + 4)
-            draw.text((x + 4, y + 2), str(start + k + 1), fill="black")
             with Image.open(Path("/work/data") / file) as image:
-                page.paste(image.convert("RGB").resize(TILE, Image.Resampling.LANCZOS), (x, y + CAPTION))
-        page.save(out / f"sheet_{start // per + 1:02d}.png")
+                tiles.append((start + k + 1, image.convert("RGB").resize(TILE, Image.Resampling.LANCZOS)))
+        contact_sheet(tiles, COLS, ROWS).save(out / f"sheet_{start // per + 1:02d}.png")
     return (len(order) + per - 1) // per
 
 
